@@ -1,0 +1,44 @@
+"""Recognise faces, cars and licence plates, broken plate characters included.
+
+``platevision`` gives scikit-learn estimators and transformers for images. Importing
+the package is cheap: subpackages are imported when first used, so
+``import platevision`` loads neither OpenCV nor scikit-learn.
+
+Subpackages
+-----------
+datasets
+    Loaders for labelled image folders, a checksummed fetcher, synthetic plate
+    characters and a damage model.
+features
+    Image feature transformers (HOG, LBP, colour histograms) and a resizer.
+utils
+    Image input conversion, parallel helpers and estimator discovery.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0.dev0"
+
+_SUBPACKAGES = ("datasets", "exceptions", "features", "utils")
+
+__all__ = ["__version__", *_SUBPACKAGES]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from platevision import datasets, exceptions, features, utils  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562 lazy import: keeps `import platevision` fast and free of cv2/sklearn.
+    if name in _SUBPACKAGES:
+        module = importlib.import_module(f"platevision.{name}")
+        globals()[name] = module
+        return module
+    msg = f"module 'platevision' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

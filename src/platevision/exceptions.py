@@ -1,0 +1,38 @@
+"""Warnings and errors raised by platevision."""
+
+from __future__ import annotations
+
+__all__ = ["ImageReadError", "PlatevisionWarning"]
+
+
+class PlatevisionWarning(UserWarning):
+    """Base class of the warnings platevision emits.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from platevision.exceptions import PlatevisionWarning
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("no face found in item 3", PlatevisionWarning, stacklevel=2)
+    >>> caught[0].category.__name__
+    'PlatevisionWarning'
+    """
+
+
+class ImageReadError(OSError):
+    """An image file could not be read: missing, truncated, not an image, too large.
+
+    It subclasses :class:`OSError`, so ``except OSError`` catches it too. The message
+    names the file and what was expected.
+
+    Examples
+    --------
+    >>> from platevision.exceptions import ImageReadError
+    >>> from platevision.utils import read_image
+    >>> try:
+    ...     read_image("no/such/file.png")
+    ... except ImageReadError as err:
+    ...     print(err)
+    image file 'no/such/file.png' does not exist.
+    """

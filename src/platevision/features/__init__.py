@@ -1,0 +1,13 @@
+"""Image feature transformers: HOG, LBP, colour histograms, and a resizer."""
+
+from platevision.features._color import ColorHistogramTransformer
+from platevision.features._hog import HOGTransformer
+from platevision.features._lbp import LBPTransformer
+from platevision.features._resize import ImageResizer
+
+__all__ = [
+    "ColorHistogramTransformer",
+    "HOGTransformer",
+    "ImageResizer",
+    "LBPTransformer",
+]
