@@ -16,12 +16,14 @@ import numpy as np
 
 
 def time_import(repeats=7):
-    code = "import time; t = time.perf_counter(); import platevision; print(time.perf_counter() - t)"
+    code = (
+        "import time; t = time.perf_counter(); import platevision; "
+        "print(time.perf_counter() - t)"
+    )
+    command = [sys.executable, "-c", code]
     times = [
         float(
-            subprocess.run(
-                [sys.executable, "-c", code], capture_output=True, text=True, check=True
-            ).stdout
+            subprocess.run(command, capture_output=True, text=True, check=True).stdout
         )
         for _ in range(repeats)
     ]
@@ -36,40 +38,39 @@ def faces_1000():
         images = np.stack(faces.images)
         source = "ORL faces, repeated"
     except OSError:
-        images = np.random.default_rng(0).integers(
-            0, 256, (400, 112, 92), dtype=np.uint8
-        )
+        rng = np.random.default_rng(0)
+        images = rng.integers(0, 256, (400, 112, 92), dtype=np.uint8)
         source = "random 112x92 images"
     return np.concatenate([images] * 3)[:1000], source
+
+
+def best_of(func, repeats=3):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def main():
     from platevision.features import HOGTransformer, LBPTransformer
 
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
     )
-    print(
-        f"import platevision: {1000 * time_import():.1f} ms (median of 7 fresh interpreters)"
-    )
+    print(f"import platevision: {1000 * time_import():.1f} ms (median of 7 runs)")
     X, source = faces_1000()
     print(f"data: {len(X)} images of shape {X.shape[1:]} ({source})")
     print(f"{'transformer':<44}{'n_jobs':>7}{'seconds':>9}{'ms/image':>10}")
-    for transformer in [
-        HOGTransformer(image_shape=(112, 92)),
-        HOGTransformer(),
-        LBPTransformer(),
-    ]:
+    transformers = [HOGTransformer((112, 92)), HOGTransformer(), LBPTransformer()]
+    for transformer in transformers:
+        label = repr(transformer)
         for n_jobs in (1, 2):
             transformer.set_params(n_jobs=n_jobs)
             transformer.transform(X[:50])  # warm up (workers, imports)
-            best = min(
-                (lambda t0: (transformer.transform(X), time.perf_counter() - t0)[1])(
-                    time.perf_counter()
-                )
-                for _ in range(3)
-            )
-            label = repr(transformer).replace(", n_jobs=2", "").replace("n_jobs=2", "")
+            best = best_of(lambda t=transformer: t.transform(X))
             print(f"{label:<44}{n_jobs:>7}{best:>9.2f}{1000 * best / len(X):>10.2f}")
 
 
