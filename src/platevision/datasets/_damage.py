@@ -22,6 +22,9 @@ _FLAT = 0.05
 # Dirt lighter than this opacity is cut off: the mask is where dirt is, and pixels
 # outside the mask stay exactly as they were.
 _DIRT_MIN_ALPHA = 0.15
+# Severity 1 destroys half of the ink: past that no character is recognisable, and
+# on this scale severities 0.2 / 0.4 / 0.6 are light / clear / heavy damage.
+INK_PER_SEVERITY = 0.5
 _MAX_PRIMITIVES = {"occlusion": 4, "chips": 200, "scratches": 200, "dirt": 100}
 _BISECTION_STEPS = 12
 
@@ -201,7 +204,7 @@ def _occlusion(tile: _Tile, severity: float, rng: np.random.Generator) -> tuple:
 def _chips(tile: _Tile, severity: float, rng: np.random.Generator) -> tuple:
     def propose(covered: np.ndarray) -> Draw:
         centre = tile.ink_point(rng, covered) + rng.uniform(-0.5, 0.5, 2)
-        radius = max(tile.stroke * rng.uniform(0.5, 1.0) * (1.0 + severity), 0.75)
+        radius = max(tile.stroke * rng.uniform(0.5, 1.0), 0.75)
         offsets = _polygon(
             rng, radius, n_vertices=9, roughness=0.4, anisotropy=(0.5, 1.0)
         )
@@ -327,8 +330,8 @@ def damage_characters(
 
     A model of broken plate characters. The ink of each tile (its dark side, found
     with Otsu's threshold) is damaged by primitives of one ``kind`` until about
-    ``severity`` of the ink pixels are destroyed, and a mask tells which pixels
-    were.
+    ``severity / 2`` of the ink pixels are destroyed, and a mask tells which
+    pixels were.
 
     Parameters
     ----------
@@ -338,8 +341,10 @@ def damage_characters(
     kind : {'occlusion', 'chips', 'scratches', 'dirt', 'fading'}, default='chips'
         The damage (see Notes).
     severity : float, default=0.4
-        The fraction of each tile's ink pixels to destroy, in [0, 1]. 0 returns the
-        tiles unchanged (as float64) with empty masks.
+        How broken the characters are, in [0, 1]: a fraction ``severity / 2`` of
+        each tile's ink pixels is destroyed (1 destroys half the ink, past which
+        no character is recognisable). 0 returns the tiles unchanged (as float64)
+        with empty masks.
     random_state : int, RandomState instance or None, default=None
         Seeds the damage; every tile gets its own draw. Pass an int for
         reproducible output.
@@ -392,11 +397,10 @@ def damage_characters(
       faded ink and small noise.
 
     Apart from ``'fading'``, pixels outside the mask are unchanged. Primitives
-    are added until the masked fraction of ink reaches ``severity``; the one that
-    crosses it is shrunk by bisection, so each tile lands within a few ink pixels
-    of ``severity`` (on 32x20 tiles, typically within 0.02; averaged over tiles,
-    within 0.05). The loop is bounded (200 chips or scratches, 100 dirt blobs): a
-    tile may fall short near ``severity=1``. 'fading' picks its fade threshold
+    are added until the masked fraction of ink reaches ``severity / 2``; the one
+    that crosses it is shrunk by bisection, so each tile lands within a few ink
+    pixels of it (on 32x20 tiles, typically within 0.02; averaged over tiles,
+    within 0.05). The loop is bounded (200 chips or scratches, 100 dirt blobs). 'fading' picks its fade threshold
     from the ink's quantiles instead; its noise moves the fraction by a few
     hundredths.
 
@@ -406,7 +410,7 @@ def damage_characters(
     >>> from platevision.datasets._damage import damage_characters
     >>> tile = np.ones((32, 20))
     >>> tile[4:28, 6:14] = 0.0  # a thick bar of ink
-    >>> damaged, masks = damage_characters([tile], kind="chips", severity=0.3,
+    >>> damaged, masks = damage_characters([tile], kind="chips", severity=0.6,
     ...                                    random_state=0)
     >>> damaged.shape, masks.dtype
     ((1, 32, 20), dtype('bool'))
@@ -430,7 +434,9 @@ def damage_characters(
         if tile is None or tile.n_ink == 0:
             out, mask = image, np.zeros(image.shape, dtype=bool)
         else:
-            out, mask = _DAMAGE[kind](tile, severity, np.random.default_rng(seed))
+            out, mask = _DAMAGE[kind](
+                tile, INK_PER_SEVERITY * severity, np.random.default_rng(seed)
+            )
             out = np.clip(out, 0.0, 1.0)
         damaged.append(out)
         masks.append(mask)
