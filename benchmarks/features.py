@@ -15,9 +15,9 @@ import time
 import numpy as np
 
 
-def time_import(repeats=7):
+def time_import(module="platevision", repeats=7):
     code = (
-        "import time; t = time.perf_counter(); import platevision; "
+        f"import time; t = time.perf_counter(); import {module}; "
         "print(time.perf_counter() - t)"
     )
     command = [sys.executable, "-c", code]
@@ -60,7 +60,9 @@ def main():
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}"
     )
-    print(f"import platevision: {1000 * time_import():.1f} ms (median of 7 runs)")
+    for module in ("platevision", "platevision.features"):
+        seconds = time_import(module)
+        print(f"import {module}: {1000 * seconds:.1f} ms (median of 7 runs)")
     X, source = faces_1000()
     print(f"data: {len(X)} images of shape {X.shape[1:]} ({source})")
     print(f"{'transformer':<44}{'n_jobs':>7}{'seconds':>9}{'ms/image':>10}")
