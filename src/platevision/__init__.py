@@ -11,6 +11,9 @@ datasets
     characters and a damage model.
 features
     Image feature transformers (HOG, LBP, colour histograms) and a resizer.
+restoration
+    ``PlateCharacterRestorer``: reads broken plate characters, restores them and
+    gives every plausible reading with its probability.
 utils
     Image input conversion, parallel helpers and estimator discovery.
 """
@@ -22,12 +25,18 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0.dev0"
 
-_SUBPACKAGES = ("datasets", "exceptions", "features", "utils")
+_SUBPACKAGES = ("datasets", "exceptions", "features", "restoration", "utils")
 
 __all__ = ["__version__", *_SUBPACKAGES]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from platevision import datasets, exceptions, features, utils  # noqa: F401
+    from platevision import (  # noqa: F401
+        datasets,
+        exceptions,
+        features,
+        restoration,
+        utils,
+    )
 
 
 def __getattr__(name: str) -> Any:

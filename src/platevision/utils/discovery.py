@@ -15,6 +15,7 @@ PUBLIC_MODULES = (
     "platevision.datasets",
     "platevision.exceptions",
     "platevision.features",
+    "platevision.restoration",
     "platevision.utils",
 )
 

@@ -1,0 +1,745 @@
+"""PlateCharacterRestorer: read broken plate characters, restore them, and say how
+sure it is."""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral
+from typing import Any, NamedTuple
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+
+from platevision.restoration._evidence import candidate_costs
+from platevision.restoration._inpaint import inpaint_guided
+from platevision.restoration._tiles import Tile, classifier_features, make_tile
+from platevision.utils._image import as_image_sequence, resize_image
+from platevision.utils._sklearn_compat import Interval, StrOptions, _fit_context
+
+__all__ = ["PlateCharacterRestorer", "Reading"]
+
+# Severities of the damage the proposal classifier is trained and calibrated on.
+_TRAIN_SEVERITY = (0.0, 0.8)
+_CALIBRATION_SEVERITIES = (0.2, 0.4, 0.6)
+_TAUS = (0.002, 0.003, 0.005, 0.01, 0.02, 0.04, 0.08)
+_TEMPERATURES = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+
+
+class Reading(NamedTuple):
+    """One plausible reading of a character tile.
+
+    Returned by :meth:`PlateCharacterRestorer.readings`.
+
+    Parameters
+    ----------
+    character : object
+        The character read (an element of ``classes_``).
+    probability : float
+        Its probability.
+    restored : (M, N) ndarray
+        The tile restored as this character would look (grey, the tile's shape).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from platevision.restoration import Reading
+    >>> reading = Reading("8", 0.7, np.ones((32, 20)))
+    >>> reading.character, reading.probability
+    ('8', 0.7)
+    """
+
+    character: Any
+    probability: float
+    restored: np.ndarray
+
+
+def _check_masks(masks: Any, tiles: list[Tile]) -> list[np.ndarray] | None:
+    if masks is None:
+        return None
+    masks = list(masks) if not isinstance(masks, np.ndarray) else list(masks)
+    if len(masks) != len(tiles):
+        msg = f"masks must hold one mask per tile ({len(tiles)}); got {len(masks)}."
+        raise ValueError(msg)
+    checked = []
+    for i, (mask, tile) in enumerate(zip(masks, tiles, strict=True)):
+        mask = np.asarray(mask)
+        if mask.shape != tile.grey.shape:
+            msg = (
+                f"masks[{i}] must have the shape of X[{i}], {tile.grey.shape}; got "
+                f"{mask.shape}."
+            )
+            raise ValueError(msg)
+        checked.append(mask.astype(bool))
+    return checked
+
+
+def _canonical_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    # A canonical pixel is damaged when a quarter of what it covers is.
+    return resize_image(mask.astype(np.float64), shape).ravel() > 0.25
+
+
+def _calibration_split(
+    y: np.ndarray, rng: np.random.RandomState, fraction: float = 0.2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hold out about ``fraction`` of each class with 5 tiles or more."""
+    held = []
+    for label in np.unique(y):
+        members = np.flatnonzero(y == label)
+        n_held = int(len(members) * fraction) if len(members) >= 5 else 0
+        held.extend(rng.choice(members, n_held, replace=False))
+    held_mask = np.zeros(len(y), dtype=bool)
+    held_mask[np.asarray(held, dtype=int)] = True
+    return np.flatnonzero(~held_mask), np.flatnonzero(held_mask)
+
+
+class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
+    """Read broken plate characters, restore them, and give every plausible reading.
+
+    A character on a plate may be chipped, scratched, faded, or half hidden by
+    dirt or a bolt. The restorer reads it as well as the remaining strokes allow
+    and, where they leave doubt, says so: several readings, each with a
+    probability and a picture of the character as it would look.
+
+    It works in three steps. A *proposal* classifier (a small neural network on
+    a coarse ink map and the aspect ratio, trained on the clean training tiles
+    and on copies broken by :func:`~platevision.datasets.damage_characters`)
+    names the ``n_candidates`` most likely characters. For each candidate the
+    *template bank* (prototypes of every character, picked from the training
+    tiles) gives *evidence*: the prototype that best explains the tile, where
+    clustered disagreement is taken as damage (the mask) and the remaining
+    pixels are compared. The proposal and the evidence are combined and
+    calibrated on held-out training tiles, so the probabilities are honest.
+    Finally each reading's tile is *restored* by biharmonic inpainting of the
+    damaged pixels, steered by that reading's prototype
+    (:func:`~platevision.restoration.inpaint_guided`).
+
+    Read more in the :ref:`User Guide <restoration>`.
+
+    Parameters
+    ----------
+    alphabet : str or sequence, default=None
+        The characters that may be read. None: those of ``y``. Training labels
+        outside the alphabet are an error; characters of the alphabet without a
+        training tile or a template cannot be read (a warning says which).
+    templates : dict, default=None
+        A given template bank: ``{character: [image, ...]}``, in the package's
+        image convention. None learns it from the training tiles.
+    n_prototypes : int, default=16
+        Prototypes per character in the learned bank: the tiles nearest to the
+        centres of a k-means clustering of that character's tiles (all tiles
+        when there are fewer).
+    tile_shape : tuple of (int, int), default=(32, 16)
+        Canonical shape (rows, columns) tiles are compared at.
+    mask : {'auto', 'none'}, default='auto'
+        How damage is found when no ``masks`` are passed: ``'auto'`` compares
+        the tile with each candidate's prototypes; ``'none'`` takes the tile as
+        undamaged.
+    inpainting : {'biharmonic'}, default='biharmonic'
+        How damaged pixels are filled.
+    n_candidates : int, default=5
+        Characters the proposal keeps for the evidence step.
+    n_augment : int, default=4
+        Damaged copies of each training tile the proposal learns from (0 for
+        none); kinds cycle through :data:`~platevision.datasets.DAMAGE_KINDS`,
+        severities are uniform in [0, 0.8].
+    hidden_layer_sizes : tuple of int, default=(256,)
+        Hidden layers of the proposal network.
+    top_k : int, default=3
+        Readings returned per tile by :meth:`readings`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the damage copies, the calibration split, the bank's k-means and
+        the network.
+    n_jobs : int, default=None
+        Parallel jobs for prediction, through joblib (``None`` means 1, ``-1``
+        all processors).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The characters, sorted; columns of :meth:`predict_proba`.
+    proposal_ : Pipeline
+        The fitted proposal classifier.
+    bank_ : ndarray of shape (n_prototypes_total, rows * columns)
+        Canonical ink maps of the prototypes.
+    bank_labels_ : ndarray of shape (n_prototypes_total,)
+        Class index of each prototype.
+    tau_ : float
+        Weight of the template evidence (smaller: stronger), from calibration.
+    temperature_ : float
+        Temperature of the final softmax, from calibration.
+
+    See Also
+    --------
+    platevision.datasets.damage_characters : The damage model.
+    platevision.restoration.inpaint_guided : Template-guided inpainting.
+
+    Notes
+    -----
+    Masks, where the caller knows them, are passed as ``masks=`` to
+    :meth:`predict`, :meth:`predict_proba`, :meth:`readings`, :meth:`restore`
+    and :meth:`score`; in a :class:`~sklearn.pipeline.Pipeline` request them
+    with ``set_predict_request(masks=True)`` (scikit-learn metadata routing).
+    A flat tile (no contrast) carries no evidence: its probabilities are the
+    class frequencies of the training set.
+
+    Examples
+    --------
+    >>> from platevision.datasets import damage_characters, make_plate_characters
+    >>> from platevision.restoration import PlateCharacterRestorer
+    >>> train = make_plate_characters(10, random_state=0)
+    >>> restorer = PlateCharacterRestorer(n_augment=2, random_state=0)
+    >>> restorer = restorer.fit(train.images, train.target)
+    >>> test = make_plate_characters(2, alphabet="8E", random_state=1)
+    >>> restorer.predict(test.images).tolist()
+    ['8', '8', 'E', 'E']
+    >>> broken, masks = damage_characters(test.images, kind="chips", severity=0.4,
+    ...                                   random_state=0)
+    >>> readings = restorer.readings(broken, top_k=3)
+    >>> len(readings[0]), readings[0][0].restored.shape
+    (3, (32, 20))
+    >>> bool(readings[0][0].probability >= readings[0][1].probability)
+    True
+    """
+
+    _parameter_constraints: dict[str, list[Any]] = {
+        "alphabet": [str, list, tuple, None],
+        "templates": [dict, None],
+        "n_prototypes": [Interval(Integral, 1, None, closed="left")],
+        "tile_shape": [tuple, list],
+        "mask": [StrOptions({"auto", "none"})],
+        "inpainting": [StrOptions({"biharmonic"})],
+        "n_candidates": [Interval(Integral, 1, None, closed="left")],
+        "n_augment": [Interval(Integral, 0, None, closed="left")],
+        "hidden_layer_sizes": [tuple, list],
+        "top_k": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        *,
+        alphabet: str | None = None,
+        templates: dict[Any, Any] | None = None,
+        n_prototypes: int = 16,
+        tile_shape: tuple[int, int] = (32, 16),
+        mask: str = "auto",
+        inpainting: str = "biharmonic",
+        n_candidates: int = 5,
+        n_augment: int = 4,
+        hidden_layer_sizes: tuple[int, ...] = (256,),
+        top_k: int = 3,
+        random_state: Any = None,
+        n_jobs: int | None = None,
+    ) -> None:
+        self.alphabet = alphabet
+        self.templates = templates
+        self.n_prototypes = n_prototypes
+        self.tile_shape = tile_shape
+        self.mask = mask
+        self.inpainting = inpainting
+        self.n_candidates = n_candidates
+        self.n_augment = n_augment
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.top_k = top_k
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    # ------------------------------------------------------------------ fit
+
+    def _shape(self) -> tuple[int, int]:
+        from platevision.features._base import _check_pair
+
+        _check_pair(self.tile_shape, "tile_shape", type(self).__name__, minimum=4)
+        return int(self.tile_shape[0]), int(self.tile_shape[1])
+
+    def _tiles(self, X: Any) -> list[Tile]:
+        shape = self._shape()
+        return [
+            make_tile(item, i, shape) for i, item in enumerate(as_image_sequence(X))
+        ]
+
+    def _make_proposal(self, rng: np.random.RandomState) -> Any:
+        network = MLPClassifier(
+            hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+            alpha=1e-3,
+            max_iter=200,
+            random_state=rng.randint(np.iinfo(np.int32).max),
+        )
+        return make_pipeline(StandardScaler(), network)
+
+    def _fit_proposal(
+        self, tiles: list[Tile], y: np.ndarray, rng: np.random.RandomState
+    ) -> Any:
+        from platevision.datasets import DAMAGE_KINDS, damage_characters
+
+        shape = self._shape()
+        images, labels = [tile.grey for tile in tiles], list(y)
+        for copy in range(self.n_augment):
+            for k, kind in enumerate(DAMAGE_KINDS):
+                chosen = np.flatnonzero(
+                    np.arange(len(tiles)) % len(DAMAGE_KINDS)
+                    == (k + copy) % len(DAMAGE_KINDS)
+                )
+                if chosen.size == 0:
+                    continue
+                severity = rng.uniform(*_TRAIN_SEVERITY)
+                damaged, _ = damage_characters(
+                    [images[i] for i in chosen],
+                    kind=kind,
+                    severity=severity,
+                    random_state=rng.randint(np.iinfo(np.int32).max),
+                )
+                images.extend(damaged)
+                labels.extend(y[chosen])
+        features = classifier_features(
+            [make_tile(image, i, shape) for i, image in enumerate(images)], shape
+        )
+        proposal = self._make_proposal(rng)
+        with warnings.catch_warnings():
+            # A fixed budget of epochs regularises the network; not converging
+            # within it is expected, not a fault.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            proposal.fit(features, np.asarray(labels))
+        return proposal
+
+    def _build_bank(
+        self, tiles: list[Tile], y_index: np.ndarray, rng: np.random.RandomState
+    ) -> None:
+        from sklearn.cluster import KMeans
+
+        rows, aspects, labels = [], [], []
+        for k in range(len(self.classes_)):
+            members = np.flatnonzero(y_index == k)
+            if members.size == 0:
+                continue
+            chosen = members
+            if members.size > self.n_prototypes:
+                maps = np.stack([tiles[i].canonical for i in members])
+                kmeans = KMeans(
+                    self.n_prototypes,
+                    n_init=1,
+                    random_state=rng.randint(np.iinfo(np.int32).max),
+                ).fit(maps)
+                nearest = {
+                    int(np.argmin(((maps - centre) ** 2).sum(axis=1)))
+                    for centre in kmeans.cluster_centers_
+                }
+                chosen = members[sorted(nearest)]
+            for i in chosen:
+                rows.append(tiles[i].canonical)
+                aspects.append(tiles[i].log_aspect)
+                labels.append(k)
+        self.bank_ = np.stack(rows)
+        self.bank_aspect_ = np.asarray(aspects)
+        self.bank_labels_ = np.asarray(labels)
+        width = max(np.bincount(self.bank_labels_, minlength=len(self.classes_)))
+        table = np.zeros((len(self.classes_), width), dtype=np.intp)
+        for k in range(len(self.classes_)):
+            members = np.flatnonzero(self.bank_labels_ == k)
+            if members.size == 0:  # a class with no prototype: never wins evidence
+                members = np.array([0])
+            table[k] = np.resize(members, width)
+        self._class_prototypes = table
+        self._has_prototype = np.isin(np.arange(len(self.classes_)), self.bank_labels_)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Any, y: Any) -> PlateCharacterRestorer:
+        """Learn the template bank and the proposal classifier from clean tiles.
+
+        Parameters
+        ----------
+        X : sequence of images or paths, or (n_samples, M, N[, C]) ndarray
+            Character tiles, in the package's image convention.
+        y : array-like of shape (n_samples,)
+            The character of each tile.
+
+        Returns
+        -------
+        self : PlateCharacterRestorer
+            The fitted restorer.
+        """
+        if y is None:
+            msg = f"{type(self).__name__} requires y to be passed, but the target y is None."
+            raise ValueError(msg)
+        y = column_or_1d(check_array(y, ensure_2d=False, dtype=None), warn=True)
+        check_classification_targets(y)
+        if len(np.unique(y)) < 2:
+            msg = (
+                f"{type(self).__name__} needs tiles of at least 2 characters "
+                f"(classes) to learn from; got 1 class: {y[0]!r}."
+            )
+            raise ValueError(msg)
+        rng = check_random_state(self.random_state)
+        tiles = self._tiles(X)
+        if len(y) != len(tiles):
+            msg = f"y must hold one label per tile ({len(tiles)}); got {len(y)}."
+            raise ValueError(msg)
+        labels = set(y.tolist())
+        template_tiles: dict[Any, list[Tile]] = {}
+        if self.templates is not None:
+            template_tiles = {
+                char: self._tiles(list(images))
+                for char, images in self.templates.items()
+            }
+            labels |= set(template_tiles)
+        if self.alphabet is not None:
+            allowed = set(self.alphabet)
+            outside = sorted(str(label) for label in labels - allowed)
+            if outside:
+                msg = (
+                    f"alphabet must contain every training label; {outside} are not "
+                    f"in alphabet {''.join(sorted(map(str, allowed)))!r}."
+                )
+                raise ValueError(msg)
+            missing = sorted(str(c) for c in allowed - labels)
+            if missing:
+                from platevision.exceptions import PlatevisionWarning
+
+                warnings.warn(
+                    f"alphabet characters {missing} have no training tile or "
+                    "template and cannot be read.",
+                    PlatevisionWarning,
+                    stacklevel=2,
+                )
+        self.classes_ = np.unique(np.asarray(sorted(labels, key=str), dtype=y.dtype))
+        y_index = np.searchsorted(self.classes_, y)
+        counts = np.bincount(y_index, minlength=len(self.classes_)).astype(float)
+        self.class_prior_ = (counts + 1e-3) / (counts + 1e-3).sum()
+
+        if template_tiles:
+            bank_tiles = [
+                t for char in self.classes_ for t in template_tiles.get(char, [])
+            ]
+            bank_index = np.asarray(
+                [
+                    k
+                    for k, char in enumerate(self.classes_)
+                    for _ in template_tiles.get(char, [])
+                ]
+            )
+            self._build_bank(bank_tiles, bank_index, rng)
+        else:
+            self._build_bank(tiles, y_index, rng)
+
+        self.tau_, self.temperature_ = 0.01, 1.0
+        train, held = _calibration_split(y, rng)
+        if held.size >= 10 and len(np.unique(y[train])) == len(np.unique(y)):
+            self.proposal_ = self._fit_proposal(
+                [tiles[i] for i in train], y[train], rng
+            )
+            self._calibrate([tiles[i] for i in held], y_index[held], rng)
+        self.proposal_ = self._fit_proposal(tiles, y, rng)
+        return self
+
+    def _calibrate(
+        self, tiles: list[Tile], y_index: np.ndarray, rng: np.random.RandomState
+    ) -> None:
+        """Pick the evidence weight and temperature that minimise the log-loss."""
+        from platevision.datasets import DAMAGE_KINDS, damage_characters
+
+        shape = self._shape()
+        sets = [tiles]
+        for kind in DAMAGE_KINDS:
+            for severity in _CALIBRATION_SEVERITIES:
+                damaged, _ = damage_characters(
+                    [tile.grey for tile in tiles],
+                    kind=kind,
+                    severity=severity,
+                    random_state=rng.randint(np.iinfo(np.int32).max),
+                )
+                sets.append(
+                    [make_tile(image, i, shape) for i, image in enumerate(damaged)]
+                )
+        parts = [self._scores(batch, None) for batch in sets]
+        log_proposal = np.concatenate([p[0] for p in parts])
+        costs = np.concatenate([p[1] for p in parts])
+        truth = np.tile(y_index, len(sets))
+        best = (np.inf, self.tau_, self.temperature_)
+        for tau in _TAUS:
+            for temperature in _TEMPERATURES:
+                log_p = self._combine(log_proposal, costs, tau, temperature)
+                loss = -log_p[np.arange(len(truth)), truth].mean()
+                if loss < best[0]:
+                    best = (loss, tau, temperature)
+        _, self.tau_, self.temperature_ = best
+
+    # ------------------------------------------------------------- scoring
+
+    def _scores(
+        self, tiles: list[Tile], masks: list[np.ndarray] | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Proposal log-probabilities (n, C), evidence costs (n, C), and for the
+        candidates: their indices (n, K), best prototypes (n, K), masks (n, K, P).
+        Non-candidates get the worst candidate cost."""
+        shape = self._shape()
+        n_classes = len(self.classes_)
+        proba = np.zeros((len(tiles), n_classes))
+        known = self.proposal_.classes_
+        proba[:, np.searchsorted(self.classes_, known)] = self.proposal_.predict_proba(
+            classifier_features(tiles, shape)
+        )
+        log_proposal = np.log(np.clip(proba, 1e-12, None))
+        n_candidates = min(self.n_candidates, n_classes)
+        order = np.argsort(-(log_proposal + 1e3 * self._has_prototype), axis=1)
+        candidates = order[:, :n_candidates]
+        canonical = np.stack([tile.canonical for tile in tiles])
+        aspect = np.asarray([tile.log_aspect for tile in tiles])
+        if masks is not None:
+            known_masks = np.stack([_canonical_mask(m, shape) for m in masks])
+        elif self.mask == "none":
+            known_masks = np.zeros(canonical.shape, dtype=bool)
+        else:
+            known_masks = None
+        cand_costs, best, cand_masks = candidate_costs(
+            canonical,
+            aspect,
+            known_masks,
+            candidates,
+            self.bank_,
+            self.bank_aspect_,
+            self._class_prototypes,
+            shape,
+        )
+        cand_costs[~self._has_prototype[candidates]] = np.inf
+        finite = np.where(np.isfinite(cand_costs), cand_costs, -np.inf)
+        worst = finite.max(axis=1, keepdims=True)
+        costs = np.repeat(worst, n_classes, axis=1)
+        np.put_along_axis(costs, candidates, np.minimum(cand_costs, worst), axis=1)
+        return log_proposal, costs, candidates, best, cand_masks
+
+    @staticmethod
+    def _combine(
+        log_proposal: np.ndarray, costs: np.ndarray, tau: float, temperature: float
+    ) -> np.ndarray:
+        logits = (log_proposal - costs / tau) / temperature
+        logits -= logits.max(axis=1, keepdims=True)
+        return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+
+    def _analyse(self, X: Any, masks: Any) -> tuple[list[Tile], dict[str, Any]]:
+        check_is_fitted(self)
+        self._validate_params()
+        tiles = self._tiles(X)
+        checked = _check_masks(masks, tiles)
+        chunks = np.array_split(np.arange(len(tiles)), max(1, len(tiles) // 256))
+        results = Parallel(n_jobs=self.n_jobs)(
+            delayed(self._scores)(
+                [tiles[i] for i in chunk],
+                None if checked is None else [checked[i] for i in chunk],
+            )
+            for chunk in chunks
+            if chunk.size
+        )
+        log_proposal, costs, candidates, best, cand_masks = (
+            np.concatenate(part) for part in zip(*results, strict=True)
+        )
+        log_p = self._combine(log_proposal, costs, self.tau_, self.temperature_)
+        proba = np.exp(log_p)
+        # No evidence at all (a flat tile, or a mask over everything): the prior.
+        blind = np.asarray([tile.flat for tile in tiles])
+        if checked is not None:
+            blind |= np.asarray([m.all() for m in checked])
+        proba[blind] = self.class_prior_
+        proba /= proba.sum(axis=1, keepdims=True)
+        return tiles, {
+            "proba": proba,
+            "candidates": candidates,
+            "best": best,
+            "masks": cand_masks,
+            "given": checked,
+        }
+
+    def predict_proba(self, X: Any, masks: Any = None) -> np.ndarray:
+        """Probability of each character, for each tile.
+
+        Parameters
+        ----------
+        X : sequence of images or paths, or (n_samples, M, N[, C]) ndarray
+            Character tiles.
+        masks : sequence of (M, N) bool arrays, default=None
+            Known damage, True where a pixel is damaged, one per tile with the
+            tile's shape. None finds it (``mask='auto'``).
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Rows sum to 1; columns follow ``classes_``.
+        """
+        return self._analyse(X, masks)[1]["proba"]
+
+    def predict(self, X: Any, masks: Any = None) -> np.ndarray:
+        """The most probable character of each tile.
+
+        Parameters
+        ----------
+        X : sequence of images or paths, or (n_samples, M, N[, C]) ndarray
+            Character tiles.
+        masks : sequence of (M, N) bool arrays, default=None
+            Known damage; see :meth:`predict_proba`.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            The characters.
+        """
+        proba = self.predict_proba(X, masks=masks)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def score(
+        self, X: Any, y: Any, sample_weight: Any = None, masks: Any = None
+    ) -> float:
+        """Accuracy of :meth:`predict` on ``X``.
+
+        Parameters
+        ----------
+        X : sequence of images or paths, or (n_samples, M, N[, C]) ndarray
+            Character tiles.
+        y : array-like of shape (n_samples,)
+            True characters.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        masks : sequence of (M, N) bool arrays, default=None
+            Known damage; see :meth:`predict_proba`.
+
+        Returns
+        -------
+        score : float
+            The fraction of tiles read right.
+        """
+        from sklearn.metrics import accuracy_score
+
+        return float(
+            accuracy_score(y, self.predict(X, masks=masks), sample_weight=sample_weight)
+        )
+
+    # --------------------------------------------------------- restoration
+
+    def _restore_one(
+        self, tile: Tile, analysis: dict[str, Any], i: int, k: int
+    ) -> np.ndarray:
+        """Tile ``i`` restored as class ``k``."""
+        shape = self._shape()
+        given = analysis["given"]
+        position = np.flatnonzero(analysis["candidates"][i] == k)
+        if position.size:
+            prototype = self.bank_[analysis["best"][i, position[0]]]
+            canonical_mask = analysis["masks"][i, position[0]]
+        else:  # not a candidate: its first prototype, the mask of the top reading
+            prototype = self.bank_[self._class_prototypes[k, 0]]
+            canonical_mask = analysis["masks"][i, 0]
+        template = resize_image(prototype.reshape(shape), tile.grey.shape)
+        if given is not None:
+            mask = given[i]
+        else:
+            mask = (
+                resize_image(
+                    canonical_mask.reshape(shape).astype(np.float64), tile.grey.shape
+                )
+                > 0.5
+            )
+        restored_ink = inpaint_guided(tile.ink, mask, template)
+        return tile.to_grey(restored_ink)
+
+    def readings(
+        self, X: Any, top_k: int | None = None, masks: Any = None
+    ) -> list[list[Reading]]:
+        """The most plausible readings of each tile, each with its restoration.
+
+        Parameters
+        ----------
+        X : sequence of images or paths, or (n_samples, M, N[, C]) ndarray
+            Character tiles.
+        top_k : int, default=None
+            Readings per tile; None uses the ``top_k`` parameter.
+        masks : sequence of (M, N) bool arrays, default=None
+            Known damage; see :meth:`predict_proba`.
+
+        Returns
+        -------
+        readings : list of list of Reading
+            Per tile, ``(character, probability, restored)`` tuples, most
+            probable first.
+        """
+        top_k = self.top_k if top_k is None else top_k
+        if not isinstance(top_k, Integral) or top_k < 1:
+            msg = f"top_k must be an int >= 1; got {top_k!r}."
+            raise ValueError(msg)
+        tiles, analysis = self._analyse(X, masks)
+        out = []
+        for i, tile in enumerate(tiles):
+            order = np.argsort(-analysis["proba"][i])[: min(top_k, len(self.classes_))]
+            out.append(
+                [
+                    Reading(
+                        self.classes_[k],
+                        float(analysis["proba"][i, k]),
+                        self._restore_one(tile, analysis, i, k),
+                    )
+                    for k in order
+                ]
+            )
+        return out
+
+    def restore(self, X: Any, masks: Any = None) -> list[np.ndarray]:
+        """Each tile restored as its most probable character.
+
+        Parameters
+        ----------
+        X : sequence of images or paths, or (n_samples, M, N[, C]) ndarray
+            Character tiles.
+        masks : sequence of (M, N) bool arrays, default=None
+            Known damage; see :meth:`predict_proba`.
+
+        Returns
+        -------
+        restored : list of (M, N) ndarray
+            Grey tiles in [0, 1], each with its input's shape.
+        """
+        tiles, analysis = self._analyse(X, masks)
+        top = analysis["proba"].argmax(axis=1)
+        return [
+            self._restore_one(tile, analysis, i, int(top[i]))
+            for i, tile in enumerate(tiles)
+        ]
+
+    def find_damage(self, X: Any) -> list[np.ndarray]:
+        """The damage found in each tile (for its most probable reading).
+
+        Parameters
+        ----------
+        X : sequence of images or paths, or (n_samples, M, N[, C]) ndarray
+            Character tiles.
+
+        Returns
+        -------
+        masks : list of (M, N) bool ndarray
+            True where a pixel is taken as damaged.
+        """
+        shape = self._shape()
+        tiles, analysis = self._analyse(X, None)
+        top = analysis["proba"].argmax(axis=1)
+        out = []
+        for i, tile in enumerate(tiles):
+            position = np.flatnonzero(analysis["candidates"][i] == top[i])
+            canonical = analysis["masks"][i, position[0] if position.size else 0]
+            out.append(
+                resize_image(
+                    canonical.reshape(shape).astype(np.float64), tile.grey.shape
+                )
+                > 0.5
+            )
+        return out
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        return tags

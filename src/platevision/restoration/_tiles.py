@@ -1,0 +1,76 @@
+"""Character tiles in the restorer's canonical form: an ink map of a fixed shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from platevision.utils._image import check_image, resize_image
+
+# A tile whose robust contrast is below this has no ink to read.
+FLAT_CONTRAST = 0.05
+
+
+@dataclass
+class Tile:
+    """One tile as the restorer sees it.
+
+    ``grey`` is the tile as given (grey, [0, 1]); ``ink`` its ink map at the
+    original size (1 = ink, 0 = background, whatever the polarity of the tile);
+    ``canonical`` the ink map resized to the canonical shape, flattened.
+    """
+
+    grey: np.ndarray
+    ink: np.ndarray
+    canonical: np.ndarray
+    log_aspect: float
+    inverted: bool
+    flat: bool
+
+    def to_grey(self, ink: np.ndarray) -> np.ndarray:
+        """Turn an ink map of the tile's size back into the tile's grey levels."""
+        return np.clip(ink if self.inverted else 1.0 - ink, 0.0, 1.0)
+
+
+def ink_map(grey: np.ndarray) -> tuple[np.ndarray, bool, bool]:
+    """The ink of a grey tile, contrast-stretched; is it inverted? is it flat?
+
+    The background is what the tile's border mostly shows: a dark border means
+    light characters on a dark plate, and the tile is inverted. The grey levels
+    are stretched between the 2nd and 98th percentiles, so faded or low-contrast
+    tiles look like crisp ones.
+    """
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    inverted = bool(np.median(border) < 0.5)
+    ink = grey if inverted else 1.0 - grey
+    low, high = np.percentile(ink, [2.0, 98.0])
+    flat = bool(high - low < FLAT_CONTRAST)
+    if flat:
+        return np.zeros_like(ink), inverted, True
+    return np.clip((ink - low) / (high - low), 0.0, 1.0), inverted, False
+
+
+def make_tile(item: Any, index: int, shape: tuple[int, int]) -> Tile:
+    """Read one item of X (array or path) and put it in canonical form."""
+    grey = check_image(item, mode="grey", index=index)
+    ink, inverted, flat = ink_map(grey)
+    canonical = resize_image(ink, shape).ravel()
+    log_aspect = float(np.log(grey.shape[1] / grey.shape[0]))
+    return Tile(grey, ink, canonical, log_aspect, inverted, flat)
+
+
+def classifier_features(tiles: list[Tile], shape: tuple[int, int]) -> np.ndarray:
+    """Features of the proposal classifier: a coarse ink map and the aspect ratio.
+
+    The ink map is taken at half the canonical resolution in each direction plus
+    a quarter (e.g. 24 x 12 for 32 x 16): coarse enough to forgive a pixel of
+    misalignment, fine enough to keep the strokes apart.
+    """
+    coarse = (max(2, round(shape[0] * 0.75)), max(2, round(shape[1] * 0.75)))
+    rows = [
+        np.append(resize_image(tile.ink, coarse).ravel(), tile.log_aspect)
+        for tile in tiles
+    ]
+    return np.asarray(rows)
