@@ -400,9 +400,9 @@ def damage_characters(
     are added until the masked fraction of ink reaches ``severity / 2``; the one
     that crosses it is shrunk by bisection, so each tile lands within a few ink
     pixels of it (on 32x20 tiles, typically within 0.02; averaged over tiles,
-    within 0.05). The loop is bounded (200 chips or scratches, 100 dirt blobs). 'fading' picks its fade threshold
-    from the ink's quantiles instead; its noise moves the fraction by a few
-    hundredths.
+    within 0.05). The loop is bounded (200 chips or scratches, 100 dirt blobs).
+    'fading' picks its fade threshold from the ink's quantiles instead; its noise
+    moves the fraction by a few hundredths.
 
     Examples
     --------

@@ -368,7 +368,8 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
             The fitted restorer.
         """
         if y is None:
-            msg = f"{type(self).__name__} requires y to be passed, but the target y is None."
+            name = type(self).__name__
+            msg = f"{name} requires y to be passed, but the target y is None."
             raise ValueError(msg)
         y = column_or_1d(check_array(y, ensure_2d=False, dtype=None), warn=True)
         check_classification_targets(y)
@@ -645,8 +646,10 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
                 )
                 > 0.5
             )
-        restored_ink = inpaint_guided(tile.ink, mask, template)
-        return tile.to_grey(restored_ink)
+        # Inpaint in the tile's own ink levels, so unmasked pixels stay exactly.
+        low, high = tile.levels
+        restored = inpaint_guided(tile.raw_ink(), mask, low + template * (high - low))
+        return restored if tile.inverted else 1.0 - restored
 
     def readings(
         self, X: Any, top_k: int | None = None, masks: Any = None

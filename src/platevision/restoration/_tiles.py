@@ -28,13 +28,14 @@ class Tile:
     log_aspect: float
     inverted: bool
     flat: bool
+    levels: tuple[float, float]
 
-    def to_grey(self, ink: np.ndarray) -> np.ndarray:
-        """Turn an ink map of the tile's size back into the tile's grey levels."""
-        return np.clip(ink if self.inverted else 1.0 - ink, 0.0, 1.0)
+    def raw_ink(self) -> np.ndarray:
+        """The tile's ink before stretching (``levels`` maps stretched ink back)."""
+        return self.grey if self.inverted else 1.0 - self.grey
 
 
-def ink_map(grey: np.ndarray) -> tuple[np.ndarray, bool, bool]:
+def ink_map(grey: np.ndarray) -> tuple[np.ndarray, bool, bool, tuple[float, float]]:
     """The ink of a grey tile, contrast-stretched; is it inverted? is it flat?
 
     The background is what the tile's border mostly shows: a dark border means
@@ -48,17 +49,18 @@ def ink_map(grey: np.ndarray) -> tuple[np.ndarray, bool, bool]:
     low, high = np.percentile(ink, [2.0, 98.0])
     flat = bool(high - low < FLAT_CONTRAST)
     if flat:
-        return np.zeros_like(ink), inverted, True
-    return np.clip((ink - low) / (high - low), 0.0, 1.0), inverted, False
+        return np.zeros_like(ink), inverted, True, (float(low), float(low) + 1.0)
+    stretched = np.clip((ink - low) / (high - low), 0.0, 1.0)
+    return stretched, inverted, False, (float(low), float(high))
 
 
 def make_tile(item: Any, index: int, shape: tuple[int, int]) -> Tile:
     """Read one item of X (array or path) and put it in canonical form."""
     grey = check_image(item, mode="grey", index=index)
-    ink, inverted, flat = ink_map(grey)
+    ink, inverted, flat, levels = ink_map(grey)
     canonical = resize_image(ink, shape).ravel()
     log_aspect = float(np.log(grey.shape[1] / grey.shape[0]))
-    return Tile(grey, ink, canonical, log_aspect, inverted, flat)
+    return Tile(grey, ink, canonical, log_aspect, inverted, flat, levels)
 
 
 def classifier_features(tiles: list[Tile], shape: tuple[int, int]) -> np.ndarray:

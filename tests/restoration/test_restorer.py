@@ -1,0 +1,215 @@
+"""PlateCharacterRestorer: reading, probabilities, restoration, robustness."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sklearn
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+
+from platevision.datasets import damage_characters, make_plate_characters
+from platevision.exceptions import PlatevisionWarning
+from platevision.restoration import PlateCharacterRestorer, Reading
+
+
+@pytest.fixture(scope="module")
+def train():
+    return make_plate_characters(8, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def test_set():
+    return make_plate_characters(4, random_state=1)
+
+
+@pytest.fixture(scope="module")
+def restorer(train):
+    model = PlateCharacterRestorer(n_augment=2, random_state=0)
+    return model.fit(train.images, train.target)
+
+
+def test_reads_clean_and_damaged_synthetic_characters(restorer, test_set):
+    assert restorer.score(test_set.images, test_set.target) >= 0.85
+    broken, masks = damage_characters(
+        test_set.images, kind="chips", severity=0.4, random_state=0
+    )
+    auto = restorer.score(broken, test_set.target)
+    known = restorer.score(broken, test_set.target, masks=masks)
+    assert auto >= 0.7
+    assert known >= 0.7
+
+
+def test_probabilities_are_ordered_and_sum_to_one(restorer, test_set):
+    proba = restorer.predict_proba(test_set.images)
+    assert proba.shape == (len(test_set.target), 36)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert list(restorer.classes_) == sorted(restorer.classes_)
+    np.testing.assert_array_equal(
+        restorer.classes_[proba.argmax(axis=1)], restorer.predict(test_set.images)
+    )
+
+
+def test_clean_tiles_get_one_confident_reading(restorer, test_set):
+    picks = [i for i, c in enumerate(test_set.target) if c in "AKMWX"]
+    proba = restorer.predict_proba(test_set.images[picks])
+    assert np.median(proba.max(axis=1)) > 0.8
+
+
+def test_readings_carry_restorations_of_the_tile_shape(restorer, test_set):
+    broken, _ = damage_characters(
+        test_set.images[:3], kind="occlusion", severity=0.6, random_state=0
+    )
+    readings = restorer.readings(broken, top_k=4)
+    assert len(readings) == 3
+    for tile, tile_readings in zip(broken, readings, strict=True):
+        assert len(tile_readings) == 4
+        assert all(isinstance(r, Reading) for r in tile_readings)
+        probabilities = [r.probability for r in tile_readings]
+        assert probabilities == sorted(probabilities, reverse=True)
+        assert sum(probabilities) <= 1.0 + 1e-9
+        assert {r.character for r in tile_readings} <= set(restorer.classes_)
+        for r in tile_readings:
+            assert r.restored.shape == tile.shape
+            assert 0.0 <= r.restored.min() and r.restored.max() <= 1.0
+        # each reading has its own restoration
+        assert not np.allclose(tile_readings[0].restored, tile_readings[1].restored)
+
+
+def test_restore_keeps_pixels_outside_a_known_mask(restorer, test_set):
+    broken, masks = damage_characters(
+        test_set.images[:6], kind="scratches", severity=0.6, random_state=3
+    )
+    restored = restorer.restore(broken, masks=masks)
+    for tile, mask, out in zip(broken, masks, restored, strict=True):
+        np.testing.assert_allclose(out[~mask], tile[~mask])
+        # the restoration is closer to the undamaged tile than the damage was
+    originals = test_set.images[:6]
+    before = np.mean(
+        [
+            np.abs(b - o)[m].mean()
+            for b, o, m in zip(broken, originals, masks, strict=True)
+        ]
+    )
+    after = np.mean(
+        [
+            np.abs(r - o)[m].mean()
+            for r, o, m in zip(restored, originals, masks, strict=True)
+        ]
+    )
+    assert after < 0.6 * before
+
+
+def test_find_damage_overlaps_the_true_damage(restorer, test_set):
+    broken, masks = damage_characters(
+        test_set.images, kind="occlusion", severity=0.6, random_state=4
+    )
+    found = np.stack(restorer.find_damage(broken))
+    clean_found = np.stack(restorer.find_damage(test_set.images))
+    precision = (found & masks).sum() / max(found.sum(), 1)
+    assert precision > 0.5
+    assert clean_found.mean() < found.mean() / 3  # clean tiles show little damage
+
+
+def test_a_mask_over_everything_gives_the_class_prior(restorer, test_set):
+    tile = test_set.images[:1]
+    proba = restorer.predict_proba(tile, masks=[np.ones(tile[0].shape, bool)])
+    np.testing.assert_allclose(proba[0], restorer.class_prior_)
+    assert proba.max() < 0.1  # near-uniform, and says so
+
+
+@pytest.mark.parametrize(
+    "tile",
+    [
+        np.zeros((2, 2)),
+        np.ones((2, 2)),
+        np.zeros((33, 20)),  # all ink
+        np.ones((33, 20)),  # all background
+        np.pad(np.zeros((300, 160)), ((50, 50), (120, 120)), constant_values=1),
+        np.random.default_rng(0).random((7, 3)),
+    ],
+    ids=["2x2 black", "2x2 white", "all ink", "all background", "400x400", "7x3"],
+)
+def test_any_tile_size_and_flat_tiles_have_a_defined_result(restorer, tile):
+    proba = restorer.predict_proba([tile])
+    assert proba.shape == (1, 36)
+    np.testing.assert_allclose(proba.sum(), 1.0)
+    readings = restorer.readings([tile], top_k=2)
+    assert readings[0][0].restored.shape == tile.shape
+    if np.ptp(tile) == 0:  # no evidence at all: the prior, nothing more
+        np.testing.assert_allclose(proba[0], restorer.class_prior_)
+
+
+def test_mask_errors_name_the_mask(restorer, test_set):
+    with pytest.raises(ValueError, match=r"masks\[1\] must have the shape of X\[1\]"):
+        restorer.predict(
+            test_set.images[:2],
+            masks=[np.zeros((32, 20), bool), np.zeros((5, 5), bool)],
+        )
+    with pytest.raises(ValueError, match="one mask per tile"):
+        restorer.predict(test_set.images[:2], masks=[np.zeros((32, 20), bool)])
+
+
+def test_classes_with_a_single_tile_and_alphabets(train):
+    keep = np.flatnonzero(np.isin(train.target, list("ABC")))
+    X, y = train.images[keep], train.target[keep]
+    single = np.concatenate([X, train.images[train.target == "Z"][:1]])
+    y_single = np.concatenate([y, ["Z"]])
+    model = PlateCharacterRestorer(n_augment=1, random_state=0).fit(single, y_single)
+    assert list(model.classes_) == ["A", "B", "C", "Z"]
+    assert model.predict(single[-1:])[0] == "Z"
+    with pytest.warns(PlatevisionWarning, match=r"\['D'\] have no training tile"):
+        PlateCharacterRestorer(alphabet="ABCD", n_augment=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"\['C'\] are not in alphabet 'AB'"):
+        PlateCharacterRestorer(alphabet="AB", n_augment=0).fit(X, y)
+    with pytest.raises(ValueError, match="at least 2 characters"):
+        PlateCharacterRestorer().fit(X[y == "A"], y[y == "A"])
+
+
+def test_given_templates_form_the_bank(train):
+    keep = np.isin(train.target, list("EF"))
+    X, y = train.images[keep], train.target[keep]
+    templates = {c: list(X[y == c][:2]) for c in "EF"}
+    model = PlateCharacterRestorer(templates=templates, n_augment=0, random_state=0)
+    model.fit(X, y)
+    assert model.bank_.shape[0] == 4
+    assert model.score(X, y) > 0.8
+
+
+def test_fit_is_reproducible_and_clone_works(train):
+    keep = np.isin(train.target, list("0123"))
+    X, y = train.images[keep], train.target[keep]
+    a = PlateCharacterRestorer(n_augment=1, random_state=3).fit(X, y)
+    b = clone(a).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+def test_masks_route_through_a_pipeline(train, test_set):
+    keep = np.isin(train.target, list("0123456789"))
+    X, y = train.images[keep], train.target[keep]
+    broken, masks = damage_characters(
+        test_set.images[:8], kind="occlusion", severity=0.6, random_state=5
+    )
+    with sklearn.config_context(enable_metadata_routing=True):
+        step = PlateCharacterRestorer(n_augment=1, random_state=0)
+        step.set_predict_request(masks=True).set_predict_proba_request(masks=True)
+        pipe = make_pipeline(step).fit(X, y)
+        routed = pipe.predict_proba(broken, masks=masks)
+        direct = pipe[-1].predict_proba(broken, masks=masks)
+        blind = pipe[-1].predict_proba(broken)
+    np.testing.assert_array_equal(routed, direct)
+    assert not np.array_equal(routed, blind)  # the masks did reach the restorer
+
+
+def test_bad_parameters_are_named(train):
+    with pytest.raises(ValueError, match="'mask' parameter of PlateCharacterRestorer"):
+        PlateCharacterRestorer(mask="magic").fit(train.images[:40], train.target[:40])
+    with pytest.raises(ValueError, match="'tile_shape' parameter"):
+        PlateCharacterRestorer(tile_shape=(2, 2)).fit(
+            train.images[:40], train.target[:40]
+        )
+    restorer = PlateCharacterRestorer(n_augment=0).fit(
+        train.images[:40], train.target[:40]
+    )
+    with pytest.raises(ValueError, match="top_k must be an int >= 1; got 0"):
+        restorer.readings(train.images[:1], top_k=0)
