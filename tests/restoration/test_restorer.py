@@ -71,7 +71,8 @@ def test_readings_carry_restorations_of_the_tile_shape(restorer, test_set):
         assert {r.character for r in tile_readings} <= set(restorer.classes_)
         for r in tile_readings:
             assert r.restored.shape == tile.shape
-            assert 0.0 <= r.restored.min() and r.restored.max() <= 1.0
+            assert r.restored.min() >= 0.0
+            assert r.restored.max() <= 1.0
         # each reading has its own restoration
         assert not np.allclose(tile_readings[0].restored, tile_readings[1].restored)
 
