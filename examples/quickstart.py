@@ -38,11 +38,12 @@ for kind in DAMAGE_KINDS:
         rows.append((kind, severity, damaged))
 for kind, severity, images in rows:
     readings = restorer.readings(images, top_k=3)
-    top1 = sum(r[0].character == t for r, t in zip(readings, test.target)) / len(
-        readings
-    )
+    top1 = sum(
+        r[0].character == t for r, t in zip(readings, test.target, strict=True)
+    ) / len(readings)
     top3 = sum(
-        t in {reading.character for reading in r} for r, t in zip(readings, test.target)
+        t in {reading.character for reading in r}
+        for r, t in zip(readings, test.target, strict=True)
     ) / len(readings)
     print(
         f"{kind:<12}{severity:>9.1f}{plain.score(images, test.target):>9.3f}"
