@@ -1,0 +1,221 @@
+"""Plot the readings of broken plate characters: tile, damage, restorations."""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = ["plot_readings"]
+
+# The damage is drawn over the tile in this colour, a little transparent: the ink
+# under it stays visible, and the colour shows on dark ink as on light background.
+_MASK_COLOR = "tab:red"
+_MASK_ALPHA = 0.75
+# Size of one tile's panel in inches (width, height): room for a title above a
+# 32 x 20 tile.
+_PANEL = (0.95, 1.35)
+
+
+def _import_pyplot(caller: str) -> Any:
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as err:
+        msg = (
+            f"{caller} requires matplotlib, which is not installed; install it with "
+            'pip install "platevision[plot]".'
+        )
+        raise ImportError(msg) from err
+    return plt
+
+
+def _check_titles(titles: Any, n_samples: int) -> list[str] | None:
+    if titles is None:
+        return None
+    if isinstance(titles, str) or not hasattr(titles, "__len__"):
+        msg = (
+            f"titles must be a sequence of {n_samples} str, one per tile; got "
+            f"{type(titles).__name__} {titles!r}."
+        )
+        raise TypeError(msg)
+    if len(titles) != n_samples:
+        msg = f"titles must hold one title per tile ({n_samples}); got {len(titles)}."
+        raise ValueError(msg)
+    return [str(title) for title in titles]
+
+
+def _check_axes(axes: Any, n_samples: int, n_columns: int) -> np.ndarray | None:
+    if axes is None:
+        return None
+    flat = np.asarray(axes, dtype=object).ravel()
+    expected = n_samples * n_columns
+    if flat.size != expected:
+        msg = (
+            f"axes must hold {expected} Axes, {n_samples} tiles x {n_columns} "
+            f"panels (tile, damage and {n_columns - 2} readings); got {flat.size}."
+        )
+        raise ValueError(msg)
+    for ax in flat:
+        if not hasattr(ax, "imshow"):
+            msg = f"axes must hold matplotlib Axes; got {type(ax).__name__} {ax!r}."
+            raise TypeError(msg)
+    return flat.reshape(n_samples, n_columns)
+
+
+def _overlay(mask: np.ndarray) -> np.ndarray:
+    from matplotlib.colors import to_rgb
+
+    rgba = np.zeros((*mask.shape, 4))
+    rgba[..., :3] = to_rgb(_MASK_COLOR)
+    rgba[..., 3] = _MASK_ALPHA * mask
+    return rgba
+
+
+def _show(ax: Any, image: np.ndarray, title: str) -> None:
+    ax.imshow(image, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
+    ax.set_title(title, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def plot_readings(
+    restorer: Any,
+    X: Any,
+    *,
+    masks: Any = None,
+    top_k: int = 3,
+    axes: Any = None,
+    titles: Any = None,
+) -> Figure:
+    """Plot each tile with its damage and its most probable restorations.
+
+    One row per tile: the tile as given, the damage drawn over it in red, then
+    the ``top_k`` readings of
+    :meth:`~platevision.restoration.PlateCharacterRestorer.readings`, most
+    probable first, each as the tile restored as that character, titled with
+    the character and its probability (``'8' 0.71``).
+
+    Read more in the :ref:`User Guide <restoration>`.
+
+    Parameters
+    ----------
+    restorer : PlateCharacterRestorer
+        A fitted restorer.
+    X : sequence of images or paths, or (n_samples, M, N[, C]) ndarray
+        Character tiles, one row of the figure each: a handful, not a data set.
+    masks : sequence of (M, N) bool arrays, default=None
+        Known damage, True where a pixel is damaged, one per tile with the
+        tile's shape. It is passed to ``readings`` and drawn. None draws the
+        damage the restorer finds
+        (:meth:`~platevision.restoration.PlateCharacterRestorer.find_damage`).
+    top_k : int, default=3
+        Readings shown per tile (fewer when the restorer knows fewer
+        characters).
+    axes : array-like of matplotlib Axes, default=None
+        Axes to draw into, ``n_samples`` rows of ``2 + top_k`` panels, in any
+        shape (filled row by row). None makes a new figure with
+        :func:`matplotlib.pyplot.subplots`.
+    titles : sequence of str, default=None
+        Titles of the tiles as given, one per tile (their true characters,
+        say). None numbers them: ``'tile 0'``, ``'tile 1'``, ...
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The figure drawn into: a new one, or that of ``axes``.
+
+    Raises
+    ------
+    ImportError
+        matplotlib is not installed (``pip install "platevision[plot]"``).
+    NotFittedError
+        ``restorer`` is not fitted.
+    TypeError
+        ``restorer`` has no ``readings`` and ``find_damage``, ``top_k`` is not
+        an int, ``titles`` is not a sequence or ``axes`` holds no Axes.
+    ValueError
+        ``top_k < 1``, the wrong number of ``axes`` or ``titles``, or ``masks``
+        that do not match the tiles.
+
+    See Also
+    --------
+    platevision.restoration.PlateCharacterRestorer.readings : The readings.
+    platevision.datasets.damage_characters : Break characters to try it on.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from platevision.datasets import damage_characters, make_plate_characters
+    >>> from platevision.plotting import plot_readings
+    >>> from platevision.restoration import PlateCharacterRestorer
+    >>> train = make_plate_characters(6, random_state=0)
+    >>> restorer = PlateCharacterRestorer(n_augment=1, random_state=0)
+    >>> restorer = restorer.fit(train.images, train.target)
+    >>> test = make_plate_characters(1, alphabet="8E", random_state=1)
+    >>> broken, masks = damage_characters(test.images, kind="chips", severity=0.6,
+    ...                                   random_state=0)
+    >>> fig = plot_readings(restorer, broken, masks=masks, top_k=2,
+    ...                     titles=test.target)
+    >>> len(fig.axes)
+    8
+    >>> [ax.get_title() for ax in fig.axes[:2]]
+    ['8', 'damage given']
+    >>> reading = restorer.readings(broken, top_k=2, masks=masks)[0][0]
+    >>> fig.axes[2].get_title() == f"'{reading.character}' {reading.probability:.2f}"
+    True
+    >>> plt.close(fig)
+    """
+    plt = _import_pyplot("plot_readings")
+    from sklearn.utils.validation import check_is_fitted
+
+    from platevision.utils import check_images
+
+    if not (hasattr(restorer, "readings") and hasattr(restorer, "find_damage")):
+        msg = (
+            "restorer must be a fitted PlateCharacterRestorer (with readings and "
+            f"find_damage); got {type(restorer).__name__}."
+        )
+        raise TypeError(msg)
+    check_is_fitted(restorer)
+    if isinstance(top_k, (bool, np.bool_)) or not isinstance(top_k, Integral):
+        msg = f"top_k must be an int >= 1; got {type(top_k).__name__} {top_k!r}."
+        raise TypeError(msg)
+    if top_k < 1:
+        msg = f"top_k must be an int >= 1; got {top_k!r}."
+        raise ValueError(msg)
+    tiles = check_images(X, mode="grey")
+    n_samples = len(tiles)
+    n_columns = 2 + min(int(top_k), len(restorer.classes_))
+    titles = _check_titles(titles, n_samples)
+    grid = _check_axes(axes, n_samples, n_columns)
+
+    readings = restorer.readings(X, top_k=int(top_k), masks=masks)
+    if masks is None:
+        drawn, mask_title = restorer.find_damage(X), "damage found"
+    else:
+        drawn, mask_title = [np.asarray(m, dtype=bool) for m in masks], "damage given"
+
+    if grid is None:
+        fig, grid = plt.subplots(
+            n_samples,
+            n_columns,
+            figsize=(_PANEL[0] * n_columns, _PANEL[1] * n_samples),
+            squeeze=False,
+            layout="constrained",
+        )
+    else:
+        fig = grid[0, 0].figure
+    for i, (tile, mask, row) in enumerate(zip(tiles, drawn, readings, strict=True)):
+        _show(grid[i, 0], tile, f"tile {i}" if titles is None else titles[i])
+        _show(grid[i, 1], tile, mask_title)
+        grid[i, 1].imshow(_overlay(mask), interpolation="nearest")
+        for ax, reading in zip(grid[i, 2:], row, strict=True):
+            title = f"'{reading.character}' {reading.probability:.2f}"
+            _show(ax, reading.restored, title)
+    return fig
