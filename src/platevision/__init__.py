@@ -11,6 +11,10 @@ datasets
     characters and a damage model.
 features
     Image feature transformers (HOG, LBP, colour histograms) and a resizer.
+metrics
+    Calibration metrics for predicted probabilities (ECE, multiclass Brier).
+plotting
+    Figures of the restorer's readings (needs matplotlib, ``platevision[plot]``).
 restoration
     ``PlateCharacterRestorer``: reads broken plate characters, restores them and
     gives every plausible reading with its probability.
@@ -25,7 +29,15 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0.dev0"
 
-_SUBPACKAGES = ("datasets", "exceptions", "features", "restoration", "utils")
+_SUBPACKAGES = (
+    "datasets",
+    "exceptions",
+    "features",
+    "metrics",
+    "plotting",
+    "restoration",
+    "utils",
+)
 
 __all__ = ["__version__", *_SUBPACKAGES]
 
@@ -34,6 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
         datasets,
         exceptions,
         features,
+        metrics,
+        plotting,
         restoration,
         utils,
     )

@@ -15,6 +15,8 @@ PUBLIC_MODULES = (
     "platevision.datasets",
     "platevision.exceptions",
     "platevision.features",
+    "platevision.metrics",
+    "platevision.plotting",
     "platevision.restoration",
     "platevision.utils",
 )
