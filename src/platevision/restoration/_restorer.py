@@ -425,28 +425,34 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         counts = np.bincount(y_index, minlength=len(self.classes_)).astype(float)
         self.class_prior_ = (counts + 1e-3) / (counts + 1e-3).sum()
 
-        if template_tiles:
-            bank_tiles = [
-                t for char in self.classes_ for t in template_tiles.get(char, [])
-            ]
-            bank_index = np.asarray(
-                [
-                    k
-                    for k, char in enumerate(self.classes_)
-                    for _ in template_tiles.get(char, [])
+        def build_bank(members: np.ndarray) -> None:
+            if template_tiles:
+                bank_tiles = [
+                    t for char in self.classes_ for t in template_tiles.get(char, [])
                 ]
-            )
-            self._build_bank(bank_tiles, bank_index, rng)
-        else:
-            self._build_bank(tiles, y_index, rng)
+                bank_index = np.asarray(
+                    [
+                        k
+                        for k, char in enumerate(self.classes_)
+                        for _ in template_tiles.get(char, [])
+                    ]
+                )
+                self._build_bank(bank_tiles, bank_index, rng)
+            else:
+                self._build_bank([tiles[i] for i in members], y_index[members], rng)
 
         self.fusion_weights_ = _DEFAULT_FUSION.copy()
         train, held = _calibration_split(y, rng)
         if held.size >= 10 and len(np.unique(y[train])) == len(np.unique(y)):
+            # Calibrate on tiles that neither the bank nor the proposal has seen:
+            # a held-out tile's own prototype would make the evidence look surer
+            # than it is.
+            build_bank(train)
             self.proposal_ = self._fit_proposal(
                 [tiles[i] for i in train], y[train], rng
             )
             self._calibrate([tiles[i] for i in held], y_index[held], rng)
+        build_bank(np.arange(len(tiles)))
         self.proposal_ = self._fit_proposal(tiles, y, rng)
         return self
 
