@@ -459,27 +459,31 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
     def _calibrate(
         self, tiles: list[Tile], y_index: np.ndarray, rng: np.random.RandomState
     ) -> None:
-        """Pick the evidence weight and temperature that minimise the log-loss."""
+        """Fit the fusion weights by minimising the log-loss on held-out tiles.
+
+        The tiles are scored clean, and broken by every kind of damage both with
+        the damage found (``mask='auto'``) and with the true masks, so that the
+        weights hold for either way of knowing the damage.
+        """
+        from scipy.optimize import minimize
+
         from platevision.datasets import DAMAGE_KINDS, damage_characters
 
         shape = self._shape()
-        sets = [tiles]
+        parts = [self._scores(tiles, None)]
         for kind in DAMAGE_KINDS:
             for severity in _CALIBRATION_SEVERITIES:
-                damaged, _ = damage_characters(
+                damaged, masks = damage_characters(
                     [tile.grey for tile in tiles],
                     kind=kind,
                     severity=severity,
                     random_state=rng.randint(np.iinfo(np.int32).max),
                 )
-                sets.append(
-                    [make_tile(image, i, shape) for i, image in enumerate(damaged)]
-                )
-        from scipy.optimize import minimize
-
-        parts = [self._scores(batch, None) for batch in sets]
+                batch = [make_tile(image, i, shape) for i, image in enumerate(damaged)]
+                parts.append(self._scores(batch, None))
+                parts.append(self._scores(batch, list(masks)))
         features = np.concatenate([self._fusion_features(p) for p in parts])
-        truth = np.tile(y_index, len(sets))
+        truth = np.tile(y_index, len(parts))
         rows = np.arange(len(truth))
 
         def loss(weights: np.ndarray) -> tuple[float, np.ndarray]:
