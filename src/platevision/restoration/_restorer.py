@@ -97,13 +97,11 @@ def _calibration_split(
     y: np.ndarray, rng: np.random.RandomState, fraction: float = 0.2
 ) -> tuple[np.ndarray, np.ndarray]:
     """Hold out about ``fraction`` of each class with 5 tiles or more."""
-    held = []
+    held_mask = np.zeros(len(y), dtype=bool)
     for label in np.unique(y):
         members = np.flatnonzero(y == label)
         n_held = int(len(members) * fraction) if len(members) >= 5 else 0
-        held.extend(rng.choice(members, n_held, replace=False))
-    held_mask = np.zeros(len(y), dtype=bool)
-    held_mask[np.asarray(held, dtype=int)] = True
+        held_mask[rng.choice(members, n_held, replace=False)] = True
     return np.flatnonzero(~held_mask), np.flatnonzero(held_mask)
 
 

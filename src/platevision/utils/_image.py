@@ -86,10 +86,9 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
         with warnings.catch_warnings():
             # Pillow only warns between 1x and 2x its limit: we refuse from 1x.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(name) as pil:
-                pil.load()
-                pil = ImageOps.exif_transpose(pil)
-                image = _pil_to_array(pil)
+            with Image.open(name) as opened:
+                opened.load()
+                image = _pil_to_array(ImageOps.exif_transpose(opened))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
         msg = (
             f"image file {name!r} is too large to read safely: {err} "
@@ -378,10 +377,13 @@ def resize_image(
         out = np.array(image, dtype=np.float64)
     else:
         shrink = inner[0] * inner[1] < in_rows * in_cols
-        out = cv2.resize(
-            np.asarray(image, dtype=np.float64),
-            (inner[1], inner[0]),  # OpenCV wants (width, height)
-            interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR,
+        out = np.asarray(
+            cv2.resize(
+                np.asarray(image, dtype=np.float64),
+                (inner[1], inner[0]),  # OpenCV wants (width, height)
+                interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR,
+            ),
+            dtype=np.float64,
         )
         lo, hi = float(image.min()), float(image.max())
         out = np.clip(out, lo, hi)  # bilinear/area never leaves the range; be exact
