@@ -89,3 +89,13 @@ def test_every_public_name_is_on_the_api_page():
         if module == "platevision" or inspect.ismodule(obj):
             continue
         assert f"\n   {name}\n" in api, f"{module}.{name} is missing from docs/api.rst"
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    readme = (ROOT / "README.md").read_text().splitlines()
+    fence = readme.index("```bash")
+    install_and_run, install_and_test = readme[fence + 1], readme[fence + 2]
+    assert install_and_run.startswith("pip install . && python ")
+    assert "pytest" in install_and_test
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert install_and_test in ci
