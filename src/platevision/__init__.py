@@ -6,6 +6,9 @@ the package is cheap: subpackages are imported when first used, so
 
 Subpackages
 -----------
+classification
+    ``FaceKNNClassifier``: recognises people from face photos and rejects
+    strangers; ``detect_faces``.
 datasets
     Loaders for labelled image folders, a checksummed fetcher, synthetic plate
     characters and a damage model.
@@ -30,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0.dev0"
 
 _SUBPACKAGES = (
+    "classification",
     "datasets",
     "exceptions",
     "features",
@@ -43,6 +47,7 @@ __all__ = ["__version__", *_SUBPACKAGES]
 
 if TYPE_CHECKING:  # pragma: no cover
     from platevision import (  # noqa: F401
+        classification,
         datasets,
         exceptions,
         features,

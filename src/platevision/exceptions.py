@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ImageReadError", "PlatevisionWarning"]
+__all__ = ["FaceNotFoundWarning", "ImageReadError", "PlatevisionWarning"]
 
 
 class PlatevisionWarning(UserWarning):
@@ -35,4 +35,19 @@ class ImageReadError(OSError):
     ... except ImageReadError as err:
     ...     print(err)
     image file 'no/such/file.png' does not exist.
+    """
+
+
+class FaceNotFoundWarning(PlatevisionWarning):
+    """No face was found in an image given to a face classifier with ``detect``.
+
+    The message names the item (its index in ``X`` or its file). At prediction
+    the item is predicted as the classifier's ``unknown_label``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from platevision.exceptions import FaceNotFoundWarning, PlatevisionWarning
+    >>> issubclass(FaceNotFoundWarning, PlatevisionWarning)
+    True
     """

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
+    HasMethods,
     Interval,
     StrOptions,
     validate_params,
 )
 
-__all__ = ["Interval", "StrOptions", "_fit_context", "validate_params"]
+__all__ = ["HasMethods", "Interval", "StrOptions", "_fit_context", "validate_params"]

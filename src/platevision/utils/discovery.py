@@ -12,6 +12,7 @@ __all__ = ["all_estimators", "all_public_names"]
 #: Subpackages whose ``__all__`` is the public API.
 PUBLIC_MODULES = (
     "platevision",
+    "platevision.classification",
     "platevision.datasets",
     "platevision.exceptions",
     "platevision.features",

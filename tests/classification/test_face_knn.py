@@ -1,0 +1,236 @@
+"""Tests of FaceKNNClassifier and detect_faces."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.ndimage import gaussian_filter
+from sklearn.base import clone
+
+from platevision.classification import FaceKNNClassifier, detect_faces
+from platevision.exceptions import FaceNotFoundWarning
+from platevision.features import HOGTransformer
+
+
+def _synthetic_faces(n_people=4, n_each=4, shape=(28, 24), noise=0.04, seed=0):
+    """Random 'faces': one smooth random pattern per person, plus noise per photo.
+
+    Smooth, as faces are: LBP histograms of white noise are all alike.
+    """
+    rng = np.random.default_rng(seed)
+    people = gaussian_filter(rng.random((n_people, *shape)), (0, 1.5, 1.5))
+    people = (people - people.min()) / np.ptp(people)
+    index = np.repeat(np.arange(n_people), n_each)
+    X = np.clip(people[index] + rng.normal(0, noise, (len(index), *shape)), 0, 1)
+    y = np.array([f"p{i}" for i in index])
+    return X, y, people
+
+
+@pytest.fixture
+def small():
+    return dict(face_size=(28, 24))
+
+
+def test_recognises_synthetic_people(small):
+    X, y, people = _synthetic_faces()
+    clf = FaceKNNClassifier(**small).fit(X, y)
+    assert clf.classes_.tolist() == ["p0", "p1", "p2", "p3"]
+    assert clf.predict(people).tolist() == ["p0", "p1", "p2", "p3"]
+    proba = clf.predict_proba(people)
+    assert proba.shape == (4, 4)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert clf.score(X, y) == 1.0
+
+
+@pytest.mark.parametrize("features", ["lbp", "hog", "both"])
+@pytest.mark.parametrize("metric", ["hellinger", "chi2", "euclidean", "cosine"])
+def test_features_and_metrics(small, features, metric):
+    X, y, people = _synthetic_faces()
+    clf = FaceKNNClassifier(features, metric=metric, **small).fit(X, y)
+    assert clf.predict(people).tolist() == ["p0", "p1", "p2", "p3"]
+
+
+def test_transformer_instance_is_cloned(small):
+    X, y, _ = _synthetic_faces()
+    hog = HOGTransformer(image_shape=(28, 24), pixels_per_cell=(7, 6))
+    clf = FaceKNNClassifier(hog, **small).fit(X, y)
+    assert clf.features is hog
+    assert clf.features_ is not hog
+
+
+def test_kneighbors_shapes_and_distance_weights(small):
+    X, y, people = _synthetic_faces()
+    clf = FaceKNNClassifier(n_neighbors=3, weights="distance", **small).fit(X, y)
+    distances, indices = clf.kneighbors(people)
+    assert distances.shape == indices.shape == (4, 3)
+    assert np.all(np.diff(distances, axis=1) >= 0)
+    assert (y[indices[:, 0]] == clf.classes_).all()
+    assert clf.kneighbors(people, n_neighbors=5, return_distance=False).shape == (4, 5)
+    nearest = clf.distance_to_nearest(people)
+    np.testing.assert_allclose(nearest, distances[:, 0])
+    with pytest.raises(ValueError, match="n_neighbors must be at most"):
+        clf.kneighbors(people, n_neighbors=100)
+
+
+def test_auto_threshold_rejects_strangers(small):
+    X, y, people = _synthetic_faces(n_people=6)
+    known = np.isin(y, ["p0", "p1", "p2", "p3"])
+    clf = FaceKNNClassifier(unknown_threshold="auto", **small)
+    clf.fit(X[known], y[known])
+    assert clf.threshold_ > 0
+    pred = clf.predict(people)
+    assert pred[:4].tolist() == ["p0", "p1", "p2", "p3"]
+    assert pred[4:].tolist() == ["unknown", "unknown"]
+    assert "unknown" not in clf.classes_
+
+
+def test_fixed_threshold_and_unknown_label(small):
+    X, y, people = _synthetic_faces()
+    y_int = np.repeat(np.arange(4), 4)
+    clf = FaceKNNClassifier(unknown_threshold=0.0, unknown_label=-1, **small)
+    assert clf.fit(X, y_int).predict(people).tolist() == [-1, -1, -1, -1]
+    clf.set_params(unknown_threshold=1e9).fit(X, y_int)
+    assert clf.predict(people).tolist() == [0, 1, 2, 3]
+
+
+def test_partial_fit_enrols_a_new_person(small):
+    X, y, people = _synthetic_faces(n_people=5)
+    first = y != "p4"
+    clf = FaceKNNClassifier(unknown_threshold="auto", **small)
+    clf.fit(X[first], y[first])
+    assert clf.predict(people[4:]).tolist() == ["unknown"]
+    clf.partial_fit(X[~first], y[~first])
+    assert clf.classes_.tolist() == ["p0", "p1", "p2", "p3", "p4"]
+    assert clf.n_enrolled_ == len(X)
+    assert clf.predict(people).tolist() == ["p0", "p1", "p2", "p3", "p4"]
+    # Before any fit, partial_fit is fit.
+    fresh = FaceKNNClassifier(**small).partial_fit(X, y)
+    assert fresh.n_enrolled_ == len(X)
+
+
+def test_flat_and_odd_images(small):
+    X, y, _ = _synthetic_faces()
+    clf = FaceKNNClassifier(unknown_threshold="auto", **small).fit(X, y)
+    odd = [
+        np.zeros((28, 24)),  # flat black
+        np.ones((5, 3)),  # tiny, flat white
+        np.full((300, 17, 3), 128, dtype=np.uint8),  # colour, odd shape
+        (np.arange(40 * 30).reshape(40, 30) % 256).astype(np.uint8),
+    ]
+    pred = clf.predict(odd)
+    assert len(pred) == 4
+    assert np.all(np.isfinite(clf.predict_proba(odd)))
+    assert np.all(np.isfinite(clf.distance_to_nearest(odd)))
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        ({"features": "sift"}, ValueError, "'features' parameter"),
+        ({"features": 3}, ValueError, "'features' parameter"),
+        ({"face_size": (4, 4)}, ValueError, "'face_size' parameter"),
+        ({"illumination": "retinex"}, ValueError, "'illumination' parameter"),
+        ({"n_neighbors": 0}, ValueError, "'n_neighbors' parameter"),
+        ({"weights": "rank"}, ValueError, "'weights' parameter"),
+        ({"metric": "manhattan"}, ValueError, "'metric' parameter"),
+        ({"unknown_threshold": -1.0}, ValueError, "'unknown_threshold' parameter"),
+        ({"unknown_threshold": "median"}, ValueError, "'unknown_threshold'"),
+        ({"target_far": 1.5}, ValueError, "'target_far' parameter"),
+        ({"detect": "yes"}, ValueError, "'detect' parameter"),
+    ],
+)
+def test_bad_params(small, params, error, match):
+    X, y, _ = _synthetic_faces()
+    with pytest.raises(error, match=match):
+        FaceKNNClassifier(**{**small, **params}).fit(X, y)
+
+
+def test_bad_targets(small):
+    X, y, _ = _synthetic_faces()
+    with pytest.raises(ValueError, match="at least 2 people"):
+        FaceKNNClassifier(**small).fit(X, ["a"] * len(X))
+    with pytest.raises(ValueError, match="one label per image"):
+        FaceKNNClassifier(**small).fit(X, y[:-1])
+    with pytest.raises(ValueError, match="requires y"):
+        FaceKNNClassifier(**small).fit(X, None)
+
+
+def test_no_face_with_detect_predicts_unknown_and_warns(small):
+    X, y, _ = _synthetic_faces()
+    clf = FaceKNNClassifier(detect=True, **small)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf.fit(X, y)  # random patterns hold no face: each is used whole
+    assert len(caught) == len(X)
+    assert all(w.category is FaceNotFoundWarning for w in caught)
+    assert "no face found in X[0]; used whole for training" in str(caught[0].message)
+    blank = np.full((1, 80, 80), 0.5)
+    with pytest.warns(FaceNotFoundWarning, match=r"X\[0\].*unknown_label"):
+        assert clf.predict(blank).tolist() == ["unknown"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FaceNotFoundWarning)
+        assert clf.distance_to_nearest(blank).tolist() == [np.inf]
+
+
+def test_detect_faces_finds_the_astronaut():
+    from skimage import data
+
+    boxes = detect_faces(data.astronaut(), min_size=(60, 60))
+    assert boxes.shape[1] == 4
+    assert len(boxes) >= 1
+    row, col, height, width = boxes[0]
+    assert 40 < row < 110
+    assert 140 < col < 210
+    assert detect_faces(np.zeros((10, 10))).shape == (0, 4)
+    with pytest.raises(ValueError, match="scale_factor must be a float > 1"):
+        detect_faces(data.astronaut(), scale_factor=1.0)
+
+
+def test_clone_keeps_params():
+    clf = FaceKNNClassifier("hog", n_neighbors=3, unknown_threshold="auto")
+    assert clone(clf).get_params() == clf.get_params()
+
+
+# ------------------------------------------------------------ real faces (ORL)
+
+
+@pytest.fixture(scope="module")
+def orl(shared_data):
+    from platevision.datasets import load_faces
+
+    faces = load_faces(data_home=shared_data, load_images=True)
+    return np.stack(faces.images), faces.target
+
+
+def _half_split(y, seed=0):
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for person in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == person))
+        train += list(members[:5])
+        test += list(members[5:])
+    return np.array(train), np.array(test)
+
+
+def test_orl_closed_set_accuracy(orl):
+    X, y = orl
+    train, test = _half_split(y)
+    clf = FaceKNNClassifier(n_jobs=2).fit(X[train], y[train])
+    assert clf.score(X[test], y[test]) >= 0.9
+
+
+def test_orl_strangers_are_mostly_rejected(orl):
+    X, y = orl
+    people = np.unique(y)
+    rng = np.random.default_rng(0)
+    known_people = rng.permutation(people)[:30]
+    known = np.isin(y, known_people)
+    train, test = _half_split(y)
+    train = train[known[train]]
+    clf = FaceKNNClassifier(unknown_threshold="auto").fit(X[train], y[train])
+    stranger_pred = clf.predict(X[~known])
+    assert np.mean(stranger_pred == "unknown") >= 0.8
+    known_test = test[known[test]]
+    assert np.mean(clf.predict(X[known_test]) == y[known_test]) >= 0.8
