@@ -10,8 +10,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import metadata_routing
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from platevision.exceptions import FaceNotFoundWarning
 from platevision.features._base import _check_pair
@@ -28,6 +27,7 @@ from platevision.utils._sklearn_compat import (
     StrOptions,
     _fit_context,
 )
+from platevision.utils._validation import check_labels
 
 __all__ = ["FaceKNNClassifier", "detect_faces"]
 
@@ -498,15 +498,6 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             return None
         return float(np.quantile(impostor, self.target_far, method="lower"))
 
-    def _check_y(self, y: Any) -> np.ndarray:
-        if y is None:
-            name = type(self).__name__
-            msg = f"{name} requires y to be passed, but the target y is None."
-            raise ValueError(msg)
-        y = column_or_1d(check_array(y, ensure_2d=False, dtype=None), warn=True)
-        check_classification_targets(y)
-        return y
-
     # ---------------------------------------------------------------- fit
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -525,13 +516,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         self : FaceKNNClassifier
             The fitted classifier.
         """
-        y = self._check_y(y)
-        if len(np.unique(y)) < 2:
-            msg = (
-                f"{type(self).__name__} needs faces of at least 2 people (classes) "
-                f"to learn from; got 1 class: {y[0]!r}."
-            )
-            raise ValueError(msg)
+        y = check_labels(self, y, at_least_two="faces of at least 2 people")
         self._face_size = self._check_params()
         faces, found, items = self._prepare(X)
         if len(y) != len(faces):
@@ -577,7 +562,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         """
         if not hasattr(self, "classes_"):
             return self.fit(X, y)
-        y = self._check_y(y)
+        y = check_labels(self, y)
         faces, found, items = self._prepare(X)
         if len(y) != len(faces):
             msg = f"y must hold one label per image ({len(faces)}); got {len(y)}."

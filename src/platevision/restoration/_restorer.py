@@ -14,15 +14,15 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from platevision.restoration._evidence import candidate_costs
 from platevision.restoration._inpaint import inpaint_guided
 from platevision.restoration._tiles import Tile, classifier_features, make_tile
 from platevision.utils._image import as_image_sequence, resize_image
 from platevision.utils._sklearn_compat import Interval, StrOptions, _fit_context
+from platevision.utils._validation import check_labels
 
 __all__ = ["PlateCharacterRestorer", "Reading"]
 
@@ -374,18 +374,7 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         self : PlateCharacterRestorer
             The fitted restorer.
         """
-        if y is None:
-            name = type(self).__name__
-            msg = f"{name} requires y to be passed, but the target y is None."
-            raise ValueError(msg)
-        y = column_or_1d(check_array(y, ensure_2d=False, dtype=None), warn=True)
-        check_classification_targets(y)
-        if len(np.unique(y)) < 2:
-            msg = (
-                f"{type(self).__name__} needs tiles of at least 2 characters "
-                f"(classes) to learn from; got 1 class: {y[0]!r}."
-            )
-            raise ValueError(msg)
+        y = check_labels(self, y, at_least_two="tiles of at least 2 characters")
         rng = check_random_state(self.random_state)
         tiles = self._tiles(X)
         if len(y) != len(tiles):
@@ -650,12 +639,12 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
 
     # --------------------------------------------------------- restoration
 
-    def _restore_one(
+    def _reading_damage(
         self, tile: Tile, analysis: dict[str, Any], i: int, k: int
-    ) -> np.ndarray:
-        """Tile ``i`` restored as class ``k``."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Tile ``i`` read as class ``k``: its prototype (canonical ink map) and
+        its damage mask at the tile's size (the given mask, or the one found)."""
         shape = self._shape()
-        given = analysis["given"]
         position = np.flatnonzero(analysis["candidates"][i] == k)
         if position.size:
             prototype = self.bank_[analysis["best"][i, position[0]]]
@@ -663,16 +652,17 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         else:  # not a candidate: its first prototype, the mask of the top reading
             prototype = self.bank_[self._class_prototypes[k, 0]]
             canonical_mask = analysis["masks"][i, 0]
-        template = resize_image(prototype.reshape(shape), tile.grey.shape)
-        if given is not None:
-            mask = given[i]
-        else:
-            mask = (
-                resize_image(
-                    canonical_mask.reshape(shape).astype(np.float64), tile.grey.shape
-                )
-                > 0.5
-            )
+        if analysis["given"] is not None:
+            return prototype, analysis["given"][i]
+        mask = canonical_mask.reshape(shape).astype(np.float64)
+        return prototype, resize_image(mask, tile.grey.shape) > 0.5
+
+    def _restore_one(
+        self, tile: Tile, analysis: dict[str, Any], i: int, k: int
+    ) -> np.ndarray:
+        """Tile ``i`` restored as class ``k``."""
+        prototype, mask = self._reading_damage(tile, analysis, i, k)
+        template = resize_image(prototype.reshape(self._shape()), tile.grey.shape)
         # Inpaint in the tile's own ink levels, so unmasked pixels stay exactly.
         low, high = tile.levels
         restored = inpaint_guided(tile.raw_ink(), mask, low + template * (high - low))
@@ -753,20 +743,12 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         masks : list of (M, N) bool ndarray
             True where a pixel is taken as damaged.
         """
-        shape = self._shape()
         tiles, analysis = self._analyse(X, None)
         top = analysis["proba"].argmax(axis=1)
-        out = []
-        for i, tile in enumerate(tiles):
-            position = np.flatnonzero(analysis["candidates"][i] == top[i])
-            canonical = analysis["masks"][i, position[0] if position.size else 0]
-            out.append(
-                resize_image(
-                    canonical.reshape(shape).astype(np.float64), tile.grey.shape
-                )
-                > 0.5
-            )
-        return out
+        return [
+            self._reading_damage(tile, analysis, i, int(top[i]))[1]
+            for i, tile in enumerate(tiles)
+        ]
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
