@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["FaceNotFoundWarning", "ImageReadError", "PlatevisionWarning"]
+__all__ = [
+    "FaceNotFoundWarning",
+    "ImageReadError",
+    "PlateNotFoundWarning",
+    "PlatevisionWarning",
+]
 
 
 class PlatevisionWarning(UserWarning):
@@ -49,5 +54,19 @@ class FaceNotFoundWarning(PlatevisionWarning):
     >>> import warnings
     >>> from platevision.exceptions import FaceNotFoundWarning, PlatevisionWarning
     >>> issubclass(FaceNotFoundWarning, PlatevisionWarning)
+    True
+    """
+
+
+class PlateNotFoundWarning(PlatevisionWarning):
+    """No plate was found, or none could be read, in an image given to a plate reader.
+
+    The message names the item (its index in ``X`` or its file) and the reason. At
+    prediction the item gets no reading (an empty text).
+
+    Examples
+    --------
+    >>> from platevision.exceptions import PlateNotFoundWarning, PlatevisionWarning
+    >>> issubclass(PlateNotFoundWarning, PlatevisionWarning)
     True
     """

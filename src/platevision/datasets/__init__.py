@@ -10,6 +10,7 @@ from platevision.datasets._loaders import (
     load_plates,
 )
 from platevision.datasets._synthetic import make_plate_characters
+from platevision.datasets._synthetic_plates import make_plates
 
 __all__ = [
     "DAMAGE_KINDS",
@@ -22,4 +23,5 @@ __all__ = [
     "load_plate_characters",
     "load_plates",
     "make_plate_characters",
+    "make_plates",
 ]

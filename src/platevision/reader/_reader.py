@@ -1,0 +1,589 @@
+"""PlateReader: from a photo of a vehicle to its plate text, with every plausible
+reading."""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+from typing import Any, NamedTuple
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
+
+from platevision.exceptions import PlateNotFoundWarning
+from platevision.reader._patterns import decode_row, parse_patterns, shape_of
+from platevision.reader._segment import find_character_rows, row_box
+from platevision.utils._image import _describe, as_image_sequence, check_image
+from platevision.utils._parallel import map_images
+from platevision.utils._sklearn_compat import HasMethods, Interval, StrOptions
+
+__all__ = ["PlateReader", "PlateReading"]
+
+#: Margins around the characters' box, in character heights (left, top, right,
+#: bottom), when ``fit`` was given no plate boxes to learn them from.
+_DEFAULT_MARGINS = np.array([0.4, 0.35, 0.4, 0.35])
+#: Most character rows read per photo (the tallest are kept).
+_MAX_ROWS = 24
+
+
+class PlateReading(NamedTuple):
+    """One plate found in a photo, and its most plausible readings.
+
+    Returned by :meth:`PlateReader.read`.
+
+    Parameters
+    ----------
+    box : tuple of int
+        The plate's box ``(x, y, width, height)`` in pixels (x along the columns,
+        as in :func:`~platevision.datasets.load_plates` and OpenCV).
+    char_boxes : ndarray of shape (n_characters, 4)
+        The box ``(x, y, width, height)`` of each character read, left to right.
+    readings : list of (str, float)
+        The plate's most plausible texts with their probabilities, best first.
+    evidence : float
+        How well the row of characters reads as a plate under the patterns: the
+        log-probability per character of the best pattern (higher is better).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from platevision.reader import PlateReading
+    >>> plate = PlateReading(
+    ...     (10, 20, 80, 20), np.zeros((0, 4), int), [("ABC1234", 0.9)], -0.1
+    ... )
+    >>> plate.readings[0]
+    ('ABC1234', 0.9)
+    """
+
+    box: tuple[int, int, int, int]
+    char_boxes: np.ndarray
+    readings: list[tuple[str, float]]
+    evidence: float
+
+    @property
+    def text(self) -> str:
+        """The most probable text ('' when there is no reading)."""
+        return self.readings[0][0] if self.readings else ""
+
+
+def _check_boxes(boxes: Any, n_images: int) -> list[np.ndarray | None] | None:
+    if boxes is None:
+        return None
+    boxes = list(boxes)
+    if len(boxes) != n_images:
+        msg = f"boxes must hold one box per image ({n_images}); got {len(boxes)}."
+        raise ValueError(msg)
+    checked: list[np.ndarray | None] = []
+    for i, box in enumerate(boxes):
+        if box is None:
+            checked.append(None)
+            continue
+        array = np.asarray(box, dtype=float)
+        if (
+            array.shape != (4,)
+            or not np.all(np.isfinite(array))
+            or np.any(array[2:] <= 0)
+        ):
+            msg = (
+                f"boxes[{i}] must be None or (x, y, width, height) with a positive "
+                f"width and height; got {box!r}."
+            )
+            raise ValueError(msg)
+        checked.append(np.round(array).astype(np.int64))
+    return checked
+
+
+def _as_uint8_grey(item: Any, index: int) -> np.ndarray:
+    grey = check_image(item, mode="grey", index=index)
+    return np.round(grey * 255).astype(np.uint8)
+
+
+def _crop(
+    grey: np.ndarray, box: np.ndarray, grow: float
+) -> tuple[np.ndarray, int, int]:
+    """The part of ``grey`` in ``box`` grown by ``grow`` of its size, and its origin."""
+    x, y, w, h = (int(v) for v in box)
+    dx, dy = int(round(grow * w)), int(round(grow * h))
+    x0, y0 = max(0, x - dx), max(0, y - dy)
+    x1, y1 = min(grey.shape[1], x + w + dx), min(grey.shape[0], y + h + dy)
+    return grey[y0:y1, x0:x1], x0, y0
+
+
+def _cut_tiles(grey: np.ndarray, row: np.ndarray) -> list[np.ndarray]:
+    """Each character of a row, cut with one pixel of margin, as float in [0, 1]."""
+    tiles = []
+    for x, y, w, h in row:
+        x0, y0 = max(0, x - 1), max(0, y - 1)
+        tiles.append(grey[y0 : y + h + 1, x0 : x + w + 1].astype(np.float64) / 255.0)
+    return tiles
+
+
+class PlateReader(BaseEstimator):
+    """Read licence plates in photos, with every plausible reading.
+
+    The reader finds each plate through its characters (dark blobs of character
+    shape side by side, found by adaptive thresholding at a few scales, so the
+    lighting and the plate's frame matter little), cuts the characters out,
+    recognises each with a :class:`~platevision.restoration.PlateCharacterRestorer`
+    (so broken, dirty or partly hidden characters are read as well as their
+    remaining strokes allow), and decodes the whole plate with plate syntax
+    priors: the patterns of a region, given or learned from the training texts.
+    The result per plate is its box, its character boxes and its most plausible
+    texts with probabilities.
+
+    Read more in the :ref:`User Guide <plate_reader>`.
+
+    Parameters
+    ----------
+    patterns : str, sequence of str or None, default=None
+        The plate syntax. A region key (``'br'``, ``'uk'``, ``'us'``,
+        ``'mercosur'``, see :data:`~platevision.reader.REGION_PATTERNS`), a pattern
+        string, or a sequence of them. In a pattern, ``L`` is a letter, ``D`` a
+        digit, ``?`` any character, ``[...]`` one of a set and any other character
+        itself (``'LLLDLDD'``); a string that is not a pattern is a regular
+        expression the whole text must match. None learns the patterns from the
+        texts given to :meth:`fit` (each text's letters-and-digits shape).
+    restorer : estimator or None, default=None
+        The character recogniser, fitted on the character tiles cut from the
+        training photos: an unfitted estimator with ``fit`` and
+        ``predict_proba`` (cloned). None uses
+        ``PlateCharacterRestorer(random_state=random_state)``.
+    n_readings : int, default=5
+        Readings kept per plate.
+    ink : {'dark', 'light', 'both'}, default='dark'
+        The plates' characters are darker than the plate (most regions), lighter,
+        or either (twice the work).
+    block_sizes : tuple of int, default=(25, 51)
+        Neighbourhood sizes, in pixels, of the adaptive thresholds that find the
+        characters (odd; small ones find small plates).
+    char_height : tuple of (int, int), default=(8, 200)
+        Smallest and largest character heights looked for, in pixels.
+    skip_cost : float, default=2.0
+        Cost, in nats, of leaving a blob of a row unread (a bolt, a logo, a
+        sticker between the characters).
+    min_evidence : float, default=-2.5
+        Rows that read worse than this are not plates: the log-probability per
+        character of the row's best pattern (-2.5 is a geometric mean of 0.08
+        per character).
+    max_plates : int, default=1
+        Most plates read per photo, best first.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the default restorer.
+    n_jobs : int, default=None
+        Photos read in parallel through joblib (``None`` means 1 unless in a
+        :func:`joblib.parallel_backend` context, ``-1`` all processors).
+
+    Attributes
+    ----------
+    restorer_ : estimator
+        The fitted character recogniser.
+    patterns_ : tuple of str
+        The patterns in use.
+    plate_margins_ : ndarray of shape (4,)
+        Margins (left, top, right, bottom) from the characters' box to the plate's
+        box, in character heights, learned from the training boxes (medians).
+    n_training_tiles_ : int
+        Character tiles cut from the training photos.
+    n_training_plates_ : int
+        Training photos whose characters could be cut (the row found held as many
+        characters as the text).
+
+    See Also
+    --------
+    platevision.restoration.PlateCharacterRestorer : The character recogniser.
+
+    Examples
+    --------
+    >>> from platevision.datasets import make_plates
+    >>> from platevision.reader import PlateReader
+    >>> photos, texts = make_plates(40, pattern="LLLDDDD", random_state=0,
+    ...                             return_X_y=True)
+    >>> reader = PlateReader("LLLDDDD", random_state=0).fit(photos[:30], texts[:30])
+    >>> plate = reader.read(photos[30:31])[0][0]
+    >>> plate.text == texts[30]
+    True
+    >>> len(plate.readings) <= 5
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "patterns": [str, list, tuple, None],
+        "restorer": [HasMethods(["fit", "predict_proba"]), None],
+        "n_readings": [Interval(Integral, 1, None, closed="left")],
+        "ink": [StrOptions({"dark", "light", "both"})],
+        "block_sizes": [tuple, list],
+        "char_height": [tuple, list],
+        "skip_cost": [Interval(Real, 0, None, closed="left")],
+        "min_evidence": [Real],
+        "max_plates": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        patterns: Any = None,
+        *,
+        restorer: Any = None,
+        n_readings: int = 5,
+        ink: str = "dark",
+        block_sizes: tuple[int, ...] = (25, 51),
+        char_height: tuple[int, int] = (8, 200),
+        skip_cost: float = 2.0,
+        min_evidence: float = -2.5,
+        max_plates: int = 1,
+        random_state: Any = None,
+        n_jobs: int | None = None,
+    ) -> None:
+        self.patterns = patterns
+        self.restorer = restorer
+        self.n_readings = n_readings
+        self.ink = ink
+        self.block_sizes = block_sizes
+        self.char_height = char_height
+        self.skip_cost = skip_cost
+        self.min_evidence = min_evidence
+        self.max_plates = max_plates
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    # ------------------------------------------------------------- helpers
+
+    def _check_geometry(self) -> tuple[tuple[int, ...], tuple[int, int]]:
+        name = type(self).__name__
+        sizes = tuple(self.block_sizes)
+        if not sizes or any(
+            not isinstance(s, Integral) or s < 3 or s % 2 == 0 for s in sizes
+        ):
+            msg = (
+                f"The 'block_sizes' parameter of {name} must be a non-empty tuple of "
+                f"odd ints >= 3. Got {self.block_sizes!r} instead."
+            )
+            raise ValueError(msg)
+        heights = tuple(self.char_height)
+        if (
+            len(heights) != 2
+            or not all(isinstance(v, Integral) for v in heights)
+            or not 2 <= heights[0] <= heights[1]
+        ):
+            msg = (
+                f"The 'char_height' parameter of {name} must be (low, high) ints with "
+                f"2 <= low <= high. Got {self.char_height!r} instead."
+            )
+            raise ValueError(msg)
+        return sizes, (int(heights[0]), int(heights[1]))
+
+    def _rows(self, grey: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Candidate character rows of a grey uint8 image, with their ink-dark view."""
+        sizes, heights = self._check_geometry()
+        views = []
+        if self.ink in ("dark", "both"):
+            views.append(grey)
+        if self.ink in ("light", "both"):
+            views.append(255 - grey)
+        found = []
+        for view in views:
+            for row in find_character_rows(
+                view, block_sizes=sizes, height_range=heights
+            ):
+                found.append((row, view))
+        if len(found) > _MAX_ROWS:
+            found.sort(key=lambda pair: -float(np.median(pair[0][:, 3])))
+            found = found[:_MAX_ROWS]
+        return found
+
+    def _training_row(
+        self, grey: np.ndarray, text: str, box: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The row of a training photo that holds its text, one blob per character."""
+        if box is not None:
+            region, x0, y0 = _crop(grey, box, 0.15)
+        else:
+            region, x0, y0 = grey, 0, 0
+        rows = [
+            (row, view) for row, view in self._rows(region) if len(row) == len(text)
+        ]
+        if not rows:
+            return None
+        row, view = max(rows, key=lambda pair: float(np.median(pair[0][:, 3])))
+        row = row + np.array([x0, y0, 0, 0])
+        full_view = grey if view is region else 255 - grey
+        return row, full_view
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(self, X: Any, y: Any, boxes: Any = None) -> PlateReader:
+        """Learn to read plates from labelled photos.
+
+        In each photo the row of characters that holds the text (inside the
+        plate's box when ``boxes`` are given) is found and cut into one tile per
+        character, labelled with the text; the character recogniser is fitted on
+        those tiles. The plate margins and the patterns (when ``patterns=None``)
+        are learned too.
+
+        Parameters
+        ----------
+        X : sequence of images or file paths, or (n_samples, M, N[, C]) ndarray
+            Photos of vehicles, in the package's image convention.
+        y : array-like of str, shape (n_samples,)
+            The plate text of each photo (letters and digits, no spaces).
+        boxes : array-like of shape (n_samples, 4), optional
+            The plate's box ``(x, y, width, height)`` in each photo (rows may be
+            None). Without boxes the row whose length matches the text is used.
+
+        Returns
+        -------
+        self : PlateReader
+            The fitted reader.
+        """
+        self._validate_params()
+        self._check_geometry()
+        items = as_image_sequence(X)
+        texts = [str(t).upper().replace(" ", "") for t in np.asarray(y, dtype=object)]
+        if len(texts) != len(items):
+            msg = f"y must hold one text per photo ({len(items)}); got {len(texts)}."
+            raise ValueError(msg)
+        checked_boxes = _check_boxes(boxes, len(items))
+        box_list = checked_boxes or [None] * len(items)
+        found = map_images(
+            _training_one,
+            items,
+            n_jobs=self.n_jobs,
+            reader=self,
+            texts=texts,
+            boxes=box_list,
+        )
+        tiles: list[np.ndarray] = []
+        labels: list[str] = []
+        margins = []
+        n_plates = 0
+        for (cut, margin), text in zip(found, texts, strict=True):
+            if cut is None:
+                continue
+            tiles.extend(cut)
+            labels.extend(text)
+            n_plates += 1
+            if margin is not None:
+                margins.append(margin)
+        self.n_training_plates_ = n_plates
+        self.n_training_tiles_ = len(tiles)
+        if self.n_training_plates_ == 0 or len(set(labels)) < 2:
+            msg = (
+                f"PlateReader could not cut the characters of any of the {len(items)} "
+                "training photos (no row of characters as long as the text was "
+                "found); check the texts, the boxes, 'ink' and 'char_height'."
+            )
+            raise ValueError(msg)
+        if self.patterns is None:
+            shapes = sorted({shape_of(text) for text in texts})
+            self.patterns_ = tuple(shapes)
+        else:
+            self.patterns_ = tuple(p.source for p in parse_patterns(self.patterns))
+        self.plate_margins_ = (
+            np.median(np.asarray(margins), axis=0) if margins else _DEFAULT_MARGINS
+        )
+        if self.restorer is None:
+            from platevision.restoration import PlateCharacterRestorer
+
+            restorer = PlateCharacterRestorer(random_state=self.random_state)
+        else:
+            restorer = clone(self.restorer)
+        self.restorer_ = restorer.fit(tiles, np.asarray(labels))
+        return self
+
+    # ---------------------------------------------------------------- read
+
+    def _read_photo(
+        self, grey: np.ndarray, box: np.ndarray | None
+    ) -> tuple[list[PlateReading], str]:
+        if box is not None:
+            region, x0, y0 = _crop(grey, box, 0.15)
+        else:
+            region, x0, y0 = grey, 0, 0
+        patterns = parse_patterns(list(self.patterns_))
+        lengths = [p.length for p in patterns]
+        shortest = 1 if None in lengths else min(int(n) for n in lengths if n)
+        rows = [pair for pair in self._rows(region) if len(pair[0]) >= shortest]
+        if not rows:
+            return [], "no row of characters found"
+        tiles: list[np.ndarray] = []
+        spans = []
+        for row, view in rows:
+            cut = _cut_tiles(view, row)
+            spans.append((len(tiles), len(tiles) + len(cut)))
+            tiles.extend(cut)
+        proba = self.restorer_.predict_proba(tiles)
+        classes = [str(c) for c in self.restorer_.classes_]
+        plates = []
+        for (row, _), (start, stop) in zip(rows, spans, strict=True):
+            readings, evidence = decode_row(
+                proba[start:stop],
+                classes,
+                patterns,
+                n_readings=self.n_readings,
+                skip_cost=self.skip_cost,
+            )
+            if not readings or evidence < self.min_evidence:
+                continue
+            first, last = readings[0][2], readings[0][3]
+            chars = row[first:last] + np.array([x0, y0, 0, 0])
+            if box is not None:
+                plate_box = tuple(int(v) for v in box)
+            else:
+                plate_box = self._plate_box(chars, grey.shape)
+            plates.append(
+                PlateReading(
+                    plate_box,
+                    chars,
+                    [(text, float(p)) for text, p, _, _ in readings],
+                    float(evidence),
+                )
+            )
+        if not plates:
+            return [], "no row of characters reads as a plate of the patterns"
+        plates.sort(key=lambda plate: -plate.evidence)
+        kept: list[PlateReading] = []
+        for plate in plates:
+            if all(_overlap(plate.box, other.box) < 0.3 for other in kept):
+                kept.append(plate)
+            if len(kept) == self.max_plates:
+                break
+        return kept, ""
+
+    def _plate_box(
+        self, chars: np.ndarray, shape: tuple[int, ...]
+    ) -> tuple[int, int, int, int]:
+        x, y, w, h = row_box(chars)
+        height = float(np.median(chars[:, 3]))
+        left, top, right, bottom = self.plate_margins_ * height
+        x0 = max(0, int(round(x - left)))
+        y0 = max(0, int(round(y - top)))
+        x1 = min(shape[1], int(round(x + w + right)))
+        y1 = min(shape[0], int(round(y + h + bottom)))
+        return x0, y0, x1 - x0, y1 - y0
+
+    def read(self, X: Any, boxes: Any = None) -> list[list[PlateReading]]:
+        """Find and read the plates of each photo.
+
+        Parameters
+        ----------
+        X : sequence of images or file paths, or (n_samples, M, N[, C]) ndarray
+            Photos, in the package's image convention (grey, RGB or RGBA, any
+            size).
+        boxes : array-like of shape (n_samples, 4), optional
+            Plate boxes ``(x, y, width, height)`` the caller already has (rows may
+            be None): the plate is read there.
+
+        Returns
+        -------
+        plates : list of list of PlateReading
+            For each photo, the plates read, best first (at most ``max_plates``).
+            A photo where no plate is found or none reads as a plate of the
+            patterns gets an empty list and a
+            :class:`~platevision.exceptions.PlateNotFoundWarning` naming it and
+            the reason.
+        """
+        check_is_fitted(self)
+        items = as_image_sequence(X)
+        box_list = _check_boxes(boxes, len(items)) or [None] * len(items)
+        results = map_images(
+            _read_one, items, n_jobs=self.n_jobs, reader=self, boxes=box_list
+        )
+        plates = []
+        for i, (found, reason) in enumerate(results):
+            if not found:
+                warnings.warn(
+                    f"no plate read in {_describe(i, items[i])}: {reason}.",
+                    PlateNotFoundWarning,
+                    stacklevel=2,
+                )
+            plates.append(found)
+        return plates
+
+    def predict(self, X: Any, boxes: Any = None) -> np.ndarray:
+        """The most probable text of each photo's best plate ('' when none).
+
+        Parameters
+        ----------
+        X : sequence of images or file paths, or (n_samples, M, N[, C]) ndarray
+            Photos, in the package's image convention.
+        boxes : array-like of shape (n_samples, 4), optional
+            Plate boxes the caller already has, as in :meth:`read`.
+
+        Returns
+        -------
+        texts : ndarray of shape (n_samples,) of str
+        """
+        plates = self.read(X, boxes=boxes)
+        return np.array(
+            [found[0].text if found else "" for found in plates], dtype=object
+        )
+
+    def score(self, X: Any, y: Any, boxes: Any = None) -> float:
+        """Exact plate accuracy: the fraction of photos whose best text is ``y``.
+
+        Parameters
+        ----------
+        X : sequence of images or file paths, or (n_samples, M, N[, C]) ndarray
+            Photos.
+        y : array-like of str, shape (n_samples,)
+            The true plate texts.
+        boxes : array-like of shape (n_samples, 4), optional
+            Plate boxes, as in :meth:`read`.
+
+        Returns
+        -------
+        score : float
+        """
+        truth = np.array([str(t).upper().replace(" ", "") for t in y], dtype=object)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PlateNotFoundWarning)
+            predicted = self.predict(X, boxes=boxes)
+        return float(np.mean(predicted == truth))
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.target_tags.required = True
+        return tags
+
+
+def _overlap(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
+    inter = ix * iy
+    union = aw * ah + bw * bh - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _training_one(
+    item: Any, index: int, *, reader: PlateReader, texts: list[str], boxes: list[Any]
+) -> tuple[list[np.ndarray] | None, np.ndarray | None]:
+    grey = _as_uint8_grey(item, index)
+    text, box = texts[index], boxes[index]
+    found = reader._training_row(grey, text, box)
+    if found is None:
+        return None, None
+    row, view = found
+    margin = None
+    if box is not None:
+        x, y, w, h = row_box(row)
+        height = float(np.median(row[:, 3]))
+        bx, by, bw, bh = box
+        margin = (
+            np.array(
+                [x - bx, y - by, bx + bw - (x + w), by + bh - (y + h)], dtype=float
+            )
+            / height
+        )
+    return _cut_tiles(view, row), margin
+
+
+def _read_one(
+    item: Any, index: int, *, reader: PlateReader, boxes: list[Any]
+) -> tuple[list[PlateReading], str]:
+    return reader._read_photo(_as_uint8_grey(item, index), boxes[index])

@@ -1,0 +1,126 @@
+"""Find rows of character-like blobs in a photo: plate candidates and their characters.
+
+A plate is found through its characters: dark blobs of character shape, of similar
+height, side by side on one line. Adaptive thresholding at a few neighbourhood sizes
+finds the blobs whatever the lighting; a union-find joins neighbours into rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["CharacterRow", "find_character_rows", "row_box"]
+
+#: A row: (n, 4) int array of character boxes (x, y, width, height), left to right.
+CharacterRow = np.ndarray
+
+
+def _character_blobs(
+    grey: np.ndarray, block_size: int, offset: float, height_range: tuple[int, int]
+) -> np.ndarray:
+    import cv2
+
+    binary = cv2.adaptiveThreshold(
+        grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block_size, offset
+    )
+    _, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    x, y, w, h, area = stats[1:].T
+    low, high = height_range
+    keep = (
+        (h >= low)
+        & (h <= high)
+        & (h >= 1.1 * w)
+        & (h <= 8 * w)
+        & (area >= 0.12 * w * h)
+        & (area <= 0.95 * w * h)
+    )
+    return stats[1:, :4][keep].astype(np.int64)
+
+
+def _join_rows(blobs: np.ndarray, min_length: int) -> list[CharacterRow]:
+    n = len(blobs)
+    parent = np.arange(n)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return int(i)
+
+    x, y, w, h = blobs.T.astype(float)
+    centre = y + h / 2
+    order = np.argsort(x, kind="stable")
+    for a, i in enumerate(order):
+        for j in order[a + 1 :]:
+            gap = x[j] - (x[i] + w[i])
+            if gap > 1.2 * max(h[i], h[j]):
+                break
+            if gap < -0.3 * min(w[i], w[j]):
+                continue  # overlapping boxes: a blob inside another
+            if max(h[i], h[j]) > 1.3 * min(h[i], h[j]):
+                continue
+            if abs(centre[i] - centre[j]) > 0.3 * max(h[i], h[j]):
+                continue
+            parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    rows = []
+    for members in groups.values():
+        if len(members) >= min_length:
+            row = blobs[members]
+            rows.append(row[np.argsort(row[:, 0], kind="stable")])
+    return rows
+
+
+def row_box(row: CharacterRow) -> tuple[int, int, int, int]:
+    """The box ``(x, y, width, height)`` around a row's characters."""
+    x0, y0 = row[:, 0].min(), row[:, 1].min()
+    x1, y1 = (row[:, 0] + row[:, 2]).max(), (row[:, 1] + row[:, 3]).max()
+    return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
+
+
+def _same_row(a: CharacterRow, b: CharacterRow) -> bool:
+    if len(a) != len(b):
+        return False
+    return bool(np.abs(a - b).max() <= max(2, 0.1 * np.median(a[:, 3])))
+
+
+def find_character_rows(
+    grey: np.ndarray,
+    *,
+    block_sizes: Sequence[int] = (25, 51),
+    offset: float = 10.0,
+    height_range: tuple[int, int] = (8, 200),
+    min_length: int = 4,
+) -> list[CharacterRow]:
+    """Rows of dark character-like blobs in a grey uint8 image, duplicates removed.
+
+    Parameters
+    ----------
+    grey : (M, N) ndarray of uint8
+        The photo, dark ink on a lighter plate.
+    block_sizes : sequence of odd int, default=(25, 51)
+        Neighbourhood sizes of the adaptive threshold, in pixels; each finds its own
+        rows (small ones suit small plates).
+    offset : float, default=10
+        How much darker than its neighbourhood (in grey levels of 255) ink is.
+    height_range : (int, int), default=(8, 200)
+        Heights of the characters looked for, in pixels.
+    min_length : int, default=4
+        Fewest characters in a row.
+
+    Returns
+    -------
+    rows : list of (n, 4) ndarray of int
+        Each row's character boxes ``(x, y, width, height)``, left to right.
+    """
+    rows: list[CharacterRow] = []
+    for block_size in block_sizes:
+        blobs = _character_blobs(grey, int(block_size), offset, height_range)
+        for row in _join_rows(blobs, min_length):
+            if not any(_same_row(row, seen) for seen in rows):
+                rows.append(row)
+    return rows
