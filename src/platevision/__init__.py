@@ -18,6 +18,9 @@ metrics
     Calibration metrics for predicted probabilities (ECE, multiclass Brier).
 plotting
     Figures of the restorer's readings (needs matplotlib, ``platevision[plot]``).
+reader
+    ``PlateReader``: finds licence plates in photos and reads them, with every
+    plausible reading and plate syntax priors.
 restoration
     ``PlateCharacterRestorer``: reads broken plate characters, restores them and
     gives every plausible reading with its probability.
@@ -39,6 +42,7 @@ _SUBPACKAGES = (
     "features",
     "metrics",
     "plotting",
+    "reader",
     "restoration",
     "utils",
 )
@@ -53,6 +57,7 @@ if TYPE_CHECKING:  # pragma: no cover
         features,
         metrics,
         plotting,
+        reader,
         restoration,
         utils,
     )

@@ -92,14 +92,15 @@ def make_plates(
     n_rows, n_cols = shape
     texts = [_text(pattern, rng) for _ in range(n_samples)]
     alphabet = "".join(sorted(set("".join(texts))))
-    pool = make_plate_characters(
+    pool_images, pool_target = make_plate_characters(
         max(2, n_samples // 4 + 1),
         alphabet=alphabet,
         image_shape=(40, 24),
         random_state=rng,
+        return_X_y=True,
     )
     by_char: dict[str, np.ndarray] = {
-        c: np.flatnonzero(pool.target == c) for c in alphabet
+        c: np.flatnonzero(pool_target == c) for c in alphabet
     }
     images = np.empty((n_samples, n_rows, n_cols), dtype=np.float64)
     boxes = np.empty((n_samples, 4), dtype=np.int64)
@@ -109,7 +110,7 @@ def make_plates(
         photo = cv2.resize(low, (n_cols, n_rows), interpolation=cv2.INTER_CUBIC)
         photo += rng.normal(0, 0.03, size=(n_rows, n_cols))
         # The plate's characters, at a random height.
-        char_h = int(rng.uniform(0.08, 0.16) * n_rows)
+        char_h = int(rng.uniform(0.1, 0.18) * n_rows)
         char_w = max(4, int(round(char_h * 0.6)))
         gap = max(1, int(round(char_h * rng.uniform(0.08, 0.2))))
         margin_x, margin_y = int(0.4 * char_h), int(0.35 * char_h)
@@ -127,7 +128,7 @@ def make_plates(
         photo[y : y + plate_h, x + plate_w - frame : x + plate_w] = 0.2
         cx = x + margin_x
         for char in text:
-            tile = pool.images[by_char[char][rng.randint(len(by_char[char]))]]
+            tile = pool_images[by_char[char][rng.randint(len(by_char[char]))]]
             tile = cv2.resize(tile, (char_w, char_h), interpolation=cv2.INTER_AREA)
             tile = paper - (1.0 - tile) * (paper - 0.05)
             right = min(cx + char_w, x + plate_w - frame)

@@ -45,6 +45,17 @@ _DIGITS = string.digits
 def shape_of(text: str) -> str:
     """The pattern of a plate text: letters become ``L``, digits ``D``.
 
+    Parameters
+    ----------
+    text : str
+        A plate text.
+
+    Returns
+    -------
+    pattern : str
+        Its pattern, for ``PlateReader(patterns=...)``; other characters become
+        one-character sets (``[\\-]``).
+
     Examples
     --------
     >>> from platevision.reader import shape_of

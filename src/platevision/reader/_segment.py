@@ -40,38 +40,38 @@ def _character_blobs(
 
 
 def _join_rows(blobs: np.ndarray, min_length: int) -> list[CharacterRow]:
+    """Join neighbouring blobs of similar height on one line into rows."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n = len(blobs)
-    parent = np.arange(n)
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return int(i)
-
+    if n < min_length:
+        return []
     x, y, w, h = blobs.T.astype(float)
     centre = y + h / 2
-    order = np.argsort(x, kind="stable")
-    for a, i in enumerate(order):
-        for j in order[a + 1 :]:
-            gap = x[j] - (x[i] + w[i])
-            if gap > 1.2 * max(h[i], h[j]):
-                break
-            if gap < -0.3 * min(w[i], w[j]):
-                continue  # overlapping boxes: a blob inside another
-            if max(h[i], h[j]) > 1.3 * min(h[i], h[j]):
-                continue
-            if abs(centre[i] - centre[j]) > 0.3 * max(h[i], h[j]):
-                continue
-            parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
+    pairs_i, pairs_j = [], []
+    for start in range(0, n, 512):  # blocks keep the pair matrices small
+        i = np.arange(start, min(start + 512, n))[:, None]
+        gap = x[None, :] - (x[i] + w[i])
+        high = np.maximum(h[i], h[None, :])
+        low = np.minimum(h[i], h[None, :])
+        near = (x[None, :] > x[i]) | (
+            (x[None, :] == x[i]) & (np.arange(n)[None, :] > i)
+        )
+        near &= gap <= 1.2 * high
+        near &= gap >= -0.3 * np.minimum(w[i], w[None, :])  # not a blob in a blob
+        near &= high <= 1.3 * low
+        near &= np.abs(centre[i] - centre[None, :]) <= 0.3 * high
+        a, b = np.nonzero(near)
+        pairs_i.append(a + start)
+        pairs_j.append(b)
+    rows_i, rows_j = np.concatenate(pairs_i), np.concatenate(pairs_j)
+    graph = coo_matrix((np.ones(len(rows_i)), (rows_i, rows_j)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
     rows = []
-    for members in groups.values():
-        if len(members) >= min_length:
-            row = blobs[members]
-            rows.append(row[np.argsort(row[:, 0], kind="stable")])
+    for label in np.flatnonzero(np.bincount(labels) >= min_length):
+        row = blobs[labels == label]
+        rows.append(row[np.argsort(row[:, 0], kind="stable")])
     return rows
 
 

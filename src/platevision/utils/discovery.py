@@ -18,6 +18,7 @@ PUBLIC_MODULES = (
     "platevision.features",
     "platevision.metrics",
     "platevision.plotting",
+    "platevision.reader",
     "platevision.restoration",
     "platevision.utils",
 )

@@ -24,9 +24,26 @@ __all__ = ["check_image_estimator", "image_estimator_checks"]
 
 
 def _make_images(
-    n_samples: int = 8, shape: tuple[int, ...] = (24, 20), seed: int = 0
+    estimator: Any,
+    n_samples: int = 8,
+    shape: tuple[int, ...] = (24, 20),
+    seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """uint8 images of two classes a classifier can tell apart, and their labels."""
+    """uint8 images of two classes a classifier can tell apart, and their labels.
+
+    A plate reader (an estimator with ``read``) gets synthetic plate photos and
+    their texts instead.
+    """
+    if hasattr(estimator, "read"):
+        from platevision.datasets import make_plates
+
+        photos, texts = make_plates(
+            n_samples, image_shape=(120, 200), random_state=seed, return_X_y=True
+        )
+        photos = np.round(photos * 255).astype(np.uint8)
+        if len(shape) == 3:
+            photos = np.repeat(photos[..., None], shape[2], axis=3)
+        return photos, texts
     rng = np.random.default_rng(seed)
     images = rng.integers(0, 80, size=(n_samples, *shape), dtype=np.uint8)
     y = np.array(["a", "b"] * (n_samples // 2))
@@ -57,7 +74,7 @@ def _assert_same_outputs(a: list[np.ndarray], b: list[np.ndarray], what: str) ->
 
 def check_input_not_modified(name: str, estimator: Any) -> None:
     """Fitting and predicting leave the caller's arrays unchanged."""
-    X, y = _make_images()
+    X, y = _make_images(estimator)
     for data in (X, X.astype(np.float64) / 255.0):
         original = data.copy()
         as_list = list(data)
@@ -68,7 +85,7 @@ def check_input_not_modified(name: str, estimator: Any) -> None:
 
 def check_dtype_invariance(name: str, estimator: Any) -> None:
     """uint8, uint16 and float images of the same picture give the same results."""
-    X, y = _make_images()
+    X, y = _make_images(estimator)
     reference = _outputs(estimator, X, y)
     as_float = X.astype(np.float64) / 255.0
     as_uint16 = X.astype(np.uint16) * 257  # 255 * 257 == 65535
@@ -78,7 +95,7 @@ def check_dtype_invariance(name: str, estimator: Any) -> None:
 
 def check_list_equals_stack(name: str, estimator: Any) -> None:
     """A list of images and the same images stacked give the same results."""
-    X, y = _make_images()
+    X, y = _make_images(estimator)
     _assert_same_outputs(
         _outputs(estimator, X, y), _outputs(estimator, list(X), y), name
     )
@@ -88,7 +105,7 @@ def check_paths_equal_arrays(name: str, estimator: Any) -> None:
     """Image files give the same results as the arrays they hold."""
     from PIL import Image
 
-    X, y = _make_images()
+    X, y = _make_images(estimator)
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for i, image in enumerate(X):
@@ -101,7 +118,7 @@ def check_paths_equal_arrays(name: str, estimator: Any) -> None:
 
 def check_rgba_opaque_equals_rgb(name: str, estimator: Any) -> None:
     """RGBA images with full alpha give the same results as their RGB part."""
-    X, y = _make_images(shape=(24, 20, 3))
+    X, y = _make_images(estimator, shape=(24, 20, 3))
     alpha = np.full(X.shape[:3] + (1,), 255, dtype=np.uint8)
     rgba = np.concatenate([X, alpha], axis=3)
     _assert_same_outputs(_outputs(estimator, X, y), _outputs(estimator, rgba, y), name)
@@ -124,7 +141,7 @@ def _assert_raises(
 
 def check_bad_images_rejected(name: str, estimator: Any) -> None:
     """NaN, empty, 1-D and 4-D images, and an empty X, raise errors naming them."""
-    X, y = _make_images()
+    X, y = _make_images(estimator)
     good = list(X.astype(np.float64) / 255.0)
     cases = {
         "NaN": (np.full((24, 20), np.nan), r"X\[3\] contains NaN"),
@@ -155,7 +172,7 @@ def check_n_jobs_invariance(name: str, estimator: Any) -> None:
     """Results with ``n_jobs=2`` equal results with ``n_jobs=1``."""
     if "n_jobs" not in estimator.get_params():
         return
-    X, y = _make_images(n_samples=10)
+    X, y = _make_images(estimator, n_samples=10)
     serial = _outputs(clone(estimator).set_params(n_jobs=1), X, y)
     parallel = _outputs(clone(estimator).set_params(n_jobs=2), X, y)
     _assert_same_outputs(serial, parallel, name)
@@ -163,7 +180,7 @@ def check_n_jobs_invariance(name: str, estimator: Any) -> None:
 
 def check_subset_invariance(name: str, estimator: Any) -> None:
     """The result for an image does not depend on the other images of X."""
-    X, y = _make_images()
+    X, y = _make_images(estimator)
     fitted = clone(estimator).fit(X, y)
     for method in ("transform", "predict", "predict_proba"):
         if hasattr(fitted, method):
@@ -177,7 +194,7 @@ def check_subset_invariance(name: str, estimator: Any) -> None:
 
 def check_fit_is_idempotent(name: str, estimator: Any) -> None:
     """``fit`` returns self, and fitting twice gives the same results."""
-    X, y = _make_images()
+    X, y = _make_images(estimator)
     model = clone(estimator)
     assert model.fit(X, y) is model, f"{name}.fit must return self"
     first = _outputs(model, X, y)
@@ -188,7 +205,7 @@ def check_skops_round_trip(name: str, estimator: Any) -> None:
     """A fitted estimator saved with skops (no pickle) loads and computes the same."""
     import skops.io as sio
 
-    X, y = _make_images()
+    X, y = _make_images(estimator)
     fitted = clone(estimator).fit(X, y)
     data = sio.dumps(fitted)
     loaded = sio.loads(data, trusted=sio.get_untrusted_types(data=data))

@@ -1,0 +1,102 @@
+"""Plate patterns and the decoding of a row of character probabilities."""
+
+from __future__ import annotations
+
+import string
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from platevision.reader import REGION_PATTERNS, shape_of
+from platevision.reader._patterns import decode_row, parse_patterns
+
+CLASSES = list(string.digits + string.ascii_uppercase)
+
+
+def _row(text: str, sure: float = 0.9) -> np.ndarray:
+    """Probabilities that favour each character of ``text`` with ``sure``."""
+    proba = np.full((len(text), len(CLASSES)), (1 - sure) / (len(CLASSES) - 1))
+    for i, char in enumerate(text):
+        proba[i, CLASSES.index(char)] = sure
+    return proba
+
+
+def test_shape_of_letters_digits_and_others():
+    assert shape_of("ABC1234") == "LLLDDDD"
+    assert shape_of("ab-12") == r"LL[\-]DD"
+
+
+def test_region_keys_and_sets():
+    assert [p.source for p in parse_patterns("BR")] == list(REGION_PATTERNS["br"])
+    (pattern,) = parse_patterns("[A-C]D?")
+    assert pattern.length == 3
+    assert pattern.positions[0] == frozenset("ABC")
+    assert pattern.positions[2] is None
+
+
+def test_a_regular_expression_is_kept_as_one():
+    (pattern,) = parse_patterns(r"^[A-Z]{2}\d+$")
+    assert pattern.length is None
+    assert pattern.regex.fullmatch("AB123")
+
+
+@pytest.mark.parametrize(
+    ("patterns", "match"),
+    [
+        ([], "at least one pattern"),
+        ([""], "non-empty pattern"),
+        ([3], "non-empty pattern"),
+        ("[a-c]D", "allows no letter or digit"),
+        ("LL(D", "neither a pattern"),
+    ],
+)
+def test_bad_patterns_are_named(patterns, match):
+    with pytest.raises(ValueError, match=match):
+        parse_patterns(patterns)
+
+
+def test_the_pattern_turns_a_letter_o_into_a_zero_at_a_digit_position():
+    proba = _row("ABCO123")  # 'O' (the letter) where Brazil has a digit
+    proba[3, CLASSES.index("0")] = 0.05
+    readings, _ = decode_row(proba, CLASSES, parse_patterns("br"))
+    assert readings[0][0] == "ABC0123"
+    unconstrained, _ = decode_row(proba, CLASSES, parse_patterns("???????"))
+    assert unconstrained[0][0] == "ABCO123"
+
+
+def test_a_blob_too_many_is_left_out():
+    proba = _row("XABC1234")  # a bolt read as 'X' before the plate
+    readings, _ = decode_row(proba, CLASSES, parse_patterns("LLLDDDD"))
+    text, _, start, stop = readings[0]
+    assert (text, start, stop) == ("ABC1234", 1, 8)
+
+
+def test_too_few_blobs_give_no_reading():
+    readings, evidence = decode_row(_row("AB12"), CLASSES, parse_patterns("br"))
+    assert readings == []
+    assert evidence == -np.inf
+
+
+def test_evidence_is_higher_for_a_plate_than_for_noise():
+    rng = np.random.default_rng(0)
+    noise = rng.dirichlet(np.ones(len(CLASSES)), size=7)
+    _, plate = decode_row(_row("ABC1234"), CLASSES, parse_patterns("br"))
+    _, random = decode_row(noise, CLASSES, parse_patterns("br"))
+    assert plate > random
+
+
+@given(
+    st.integers(4, 9),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["br", "us", "LLDDLLL", r"[A-Z0-9]{5,7}"]),
+)
+def test_readings_are_ranked_probabilities(n, seed, patterns):
+    proba = np.random.default_rng(seed).dirichlet(np.ones(len(CLASSES)), size=n)
+    readings, _ = decode_row(proba, CLASSES, parse_patterns(patterns), n_readings=5)
+    probabilities = [p for _, p, _, _ in readings]
+    assert all(0.0 <= p <= 1.0 for p in probabilities)
+    assert sum(probabilities) <= 1.0 + 1e-9
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert len({text for text, _, _, _ in readings}) == len(readings)

@@ -1,0 +1,185 @@
+"""PlateReader: finding, cutting and reading plates, and its defined results."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from platevision.datasets import load_plates, make_plates
+from platevision.exceptions import PlateNotFoundWarning
+from platevision.reader import PlateReader
+from platevision.reader._reader import _overlap
+from platevision.restoration import PlateCharacterRestorer
+
+
+def box_iou(a, b):
+    return np.array([_overlap(tuple(x), tuple(y)) for x, y in zip(a, b, strict=False)])
+
+
+def _quick_restorer():
+    return PlateCharacterRestorer(n_augment=1, hidden_layer_sizes=(64,), random_state=0)
+
+
+@pytest.fixture(scope="module")
+def plates():
+    return make_plates(60, pattern="LLLDDDD", random_state=1)
+
+
+@pytest.fixture(scope="module")
+def reader(plates):
+    reader = PlateReader("LLLDDDD", restorer=_quick_restorer(), random_state=0)
+    return reader.fit(plates.images[:40], plates.target[:40], boxes=plates.boxes[:40])
+
+
+def test_fit_cuts_one_tile_per_character(reader):
+    assert reader.n_training_plates_ >= 36  # of 40
+    assert reader.n_training_tiles_ == 7 * reader.n_training_plates_
+    assert reader.patterns_ == ("LLLDDDD",)
+    # The synthetic plates' margins are 0.4 and 0.35 character heights.
+    np.testing.assert_allclose(reader.plate_margins_, [0.4, 0.35, 0.4, 0.35], atol=0.15)
+
+
+def test_reads_and_finds_unseen_plates(reader, plates):
+    found = reader.read(plates.images[40:])
+    assert len(found) == 20
+    texts = np.array([p[0].text if p else "" for p in found])
+    assert np.mean(texts == plates.target[40:]) >= 0.7
+    read = [i for i, p in enumerate(found) if p]
+    boxes = np.array([found[i][0].box for i in read])
+    assert np.mean(box_iou(boxes, plates.boxes[40:][read]) >= 0.5) >= 0.9
+
+
+def test_readings_are_ranked_and_follow_the_pattern(reader, plates):
+    (plate,) = reader.read(plates.images[40:41])[0]
+    probabilities = [p for _, p in plate.readings]
+    assert 1 <= len(plate.readings) <= reader.n_readings
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert sum(probabilities) <= 1 + 1e-9
+    for text, _ in plate.readings:
+        assert text[:3].isalpha()
+        assert text[3:].isdigit()
+    assert plate.char_boxes.shape == (7, 4)
+    # Character boxes lie inside the plate box, left to right.
+    x, y, w, h = plate.box
+    assert np.all(plate.char_boxes[:, 0] >= x)
+    assert np.all(plate.char_boxes[:, 0] + plate.char_boxes[:, 2] <= x + w)
+    assert np.all(np.diff(plate.char_boxes[:, 0]) > 0)
+
+
+def test_given_boxes_are_read_there(reader, plates):
+    boxes = plates.boxes[40:50]
+    found = reader.read(plates.images[40:50], boxes=boxes)
+    assert all(
+        p[0].box == tuple(int(v) for v in b)
+        for p, b in zip(found, boxes, strict=False)
+        if p
+    )
+    assert reader.score(plates.images[40:50], plates.target[40:50], boxes=boxes) >= 0.7
+
+
+def test_predict_and_score_agree(reader, plates):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PlateNotFoundWarning)
+        predicted = reader.predict(plates.images[40:])
+    assert reader.score(plates.images[40:], plates.target[40:]) == pytest.approx(
+        np.mean(predicted == plates.target[40:])
+    )
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        np.full((120, 160), 0.5),  # no plate: an even grey
+        np.zeros((5, 5)),  # tiny
+        np.random.default_rng(0).uniform(size=(200, 200)),  # noise
+    ],
+    ids=["blank", "tiny", "noise"],
+)
+def test_a_photo_without_a_plate_gets_no_reading_and_a_named_warning(
+    reader, plates, photo
+):
+    with pytest.warns(PlateNotFoundWarning, match=r"X\[1\]"):
+        found = reader.read([plates.images[40], photo])
+    assert found[0]
+    assert found[1] == []
+    with pytest.warns(PlateNotFoundWarning):
+        assert reader.predict([photo])[0] == ""
+
+
+def test_rotated_and_colour_photos_are_read_without_a_crash(reader, plates):
+    photo = plates.images[45]
+    rotated = np.rot90(photo)
+    rgba = np.dstack([photo, photo, photo, np.ones_like(photo)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PlateNotFoundWarning)
+        found = reader.read([rotated, rgba])
+    assert found[1][0].text == reader.read([photo])[0][0].text
+
+
+def test_patterns_are_learned_from_the_training_texts(plates):
+    reader = PlateReader(restorer=_quick_restorer(), random_state=0)
+    reader.fit(plates.images[:20], plates.target[:20])
+    assert reader.patterns_ == ("LLLDDDD",)
+
+
+@pytest.mark.parametrize(
+    ("boxes", "match"),
+    [
+        (np.zeros((3, 4)), r"one box per image \(4\)"),
+        ([None, (1, 2, 3), None, None], r"boxes\[1\] must be None or"),
+        ([None, None, (1, 2, 0, 5), None], r"boxes\[2\]"),
+    ],
+)
+def test_bad_boxes_are_named(reader, plates, boxes, match):
+    with pytest.raises(ValueError, match=match):
+        reader.read(plates.images[:4], boxes=boxes)
+
+
+def test_fit_needs_one_text_per_photo_and_readable_plates(plates):
+    reader = PlateReader(restorer=_quick_restorer())
+    with pytest.raises(ValueError, match="one text per photo"):
+        reader.fit(plates.images[:4], plates.target[:3])
+    with pytest.raises(ValueError, match="could not cut the characters"):
+        reader.fit(np.full((4, 80, 80), 0.5), ["ABC1234"] * 4)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"block_sizes": (24,)}, "block_sizes"),
+        ({"char_height": (10, 5)}, "char_height"),
+        ({"ink": "red"}, "ink"),
+        ({"patterns": 7}, "patterns"),
+    ],
+)
+def test_bad_parameters_are_named(plates, params, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        PlateReader(**params).fit(plates.images[:4], plates.target[:4])
+
+
+def test_light_ink_is_read_with_ink_light(plates):
+    inverted = 1.0 - plates.images
+    reader = PlateReader(
+        "LLLDDDD", ink="light", restorer=_quick_restorer(), random_state=0
+    )
+    reader.fit(inverted[:30], plates.target[:30], boxes=plates.boxes[:30])
+    assert reader.score(inverted[40:50], plates.target[40:50]) >= 0.6
+
+
+def test_real_brazilian_plates_are_found_and_read(shared_data):
+    data = load_plates(region="br", data_home=shared_data)
+    train, test = slice(0, 60), slice(60, 80)
+    reader = PlateReader("br", restorer=_quick_restorer(), random_state=0)
+    reader.fit(data.images[train], data.target[train], boxes=data.boxes[train])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PlateNotFoundWarning)
+        found = reader.read(data.images[test])
+    detected = [
+        bool(p) and box_iou(np.array([p[0].box]), data.boxes[test][[i]])[0] >= 0.5
+        for i, p in enumerate(found)
+    ]
+    assert np.mean(detected) >= 0.8
+    texts = np.array([p[0].text if p else "" for p in found])
+    assert np.mean(texts == data.target[test]) >= 0.3
