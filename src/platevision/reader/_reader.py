@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from platevision.exceptions import PlateNotFoundWarning
 from platevision.reader._patterns import decode_row, parse_patterns, shape_of
-from platevision.reader._segment import find_character_rows, row_box
+from platevision.reader._segment import find_character_rows, regularise_row, row_box
 from platevision.utils._image import _describe, as_image_sequence, check_image
 from platevision.utils._parallel import map_images
 from platevision.utils._sklearn_compat import (
@@ -425,7 +425,13 @@ class PlateReader(BaseEstimator):
         patterns = parse_patterns(list(self.patterns_))
         lengths = [p.length for p in patterns]
         shortest = 1 if None in lengths else min(int(n) for n in lengths if n)
-        rows = [pair for pair in self._rows(region) if len(pair[0]) >= shortest]
+        rows = []
+        for row, view in self._rows(region):
+            # A damaged character may split or vanish: read the mended row too.
+            mended = regularise_row(row)
+            for candidate in (row, mended) if not _same(row, mended) else (row,):
+                if len(candidate) >= shortest:
+                    rows.append((candidate, view))
         if not rows:
             return [], "no row of characters found"
         tiles: list[np.ndarray] = []
@@ -570,6 +576,10 @@ class PlateReader(BaseEstimator):
         tags.input_tags.three_d_array = True
         tags.target_tags.required = True
         return tags
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.all(a == b))
 
 
 def _overlap(a: tuple[int, ...], b: tuple[int, ...]) -> float:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["CharacterRow", "find_character_rows", "row_box"]
+__all__ = ["CharacterRow", "find_character_rows", "regularise_row", "row_box"]
 
 #: A row: (n, 4) int array of character boxes (x, y, width, height), left to right.
 CharacterRow = np.ndarray
@@ -124,3 +124,55 @@ def find_character_rows(
             if not any(_same_row(row, seen) for seen in rows):
                 rows.append(row)
     return rows
+
+
+def regularise_row(row: CharacterRow) -> CharacterRow:
+    """Mend a row broken by damage: merge split characters, fill missing ones.
+
+    A chipped or scratched character may fall apart into pieces, and a hidden or
+    faded one may vanish from the blobs. Neighbours much closer than the row's
+    pitch (the median distance between character centres) that together are no
+    wider than a character are merged; a gap of ``k - 0.25`` pitches or more
+    gets ``k - 1`` boxes of the median character size at the missing places, so
+    the reader reads them (as damaged characters) instead of losing the plate.
+    """
+    if len(row) < 3:
+        return row
+    boxes = [list(map(int, box)) for box in row]
+    width = float(np.median(row[:, 2]))
+    merged = [boxes[0]]
+    for box in boxes[1:]:
+        last = merged[-1]
+        right = max(last[0] + last[2], box[0] + box[2])
+        if (
+            right - last[0] <= 1.15 * width
+            and box[0] - (last[0] + last[2]) < 0.3 * width
+        ):
+            top = min(last[1], box[1])
+            bottom = max(last[1] + last[3], box[1] + box[3])
+            merged[-1] = [last[0], top, right - last[0], bottom - top]
+        else:
+            merged.append(box)
+    centres = np.array([b[0] + b[2] / 2 for b in merged])
+    if len(centres) < 3:
+        return np.asarray(merged, dtype=np.int64)
+    steps = np.diff(centres)
+    pitch = float(np.median(steps))
+    width = float(np.median([b[2] for b in merged]))
+    height = float(np.median([b[3] for b in merged]))
+    filled = [merged[0]]
+    for box, step, centre in zip(merged[1:], steps, centres[:-1], strict=True):
+        missing = int(np.floor(step / pitch + 0.25)) - 1 if pitch > 0 else 0
+        for k in range(1, missing + 1):
+            cx = centre + k * step / (missing + 1)
+            cy = (filled[-1][1] + filled[-1][3] / 2 + box[1] + box[3] / 2) / 2
+            filled.append(
+                [
+                    int(round(cx - width / 2)),
+                    int(round(cy - height / 2)),
+                    int(round(width)),
+                    int(round(height)),
+                ]
+            )
+        filled.append(box)
+    return np.asarray(filled, dtype=np.int64)
