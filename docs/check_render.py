@@ -65,11 +65,21 @@ CHROMIUM_ARGS = [
 # waits until all are settled, then reports each one.
 IMAGES_SCRIPT = """
 const done = arguments[arguments.length - 1];
-const images = Array.from(document.images);
-images.forEach((img) => { img.loading = "eager"; img.scrollIntoView(); });
-window.scrollTo(0, 0);
 const deadline = Date.now() + 20000;
+let eager = false;
 (function wait() {
+  // Under load the page may still be loading when the script starts: wait for
+  // the document, then for every image, then report.
+  if (document.readyState !== "complete" && Date.now() < deadline) {
+    setTimeout(wait, 100);
+    return;
+  }
+  const images = Array.from(document.images);
+  if (!eager) {
+    images.forEach((img) => { img.loading = "eager"; img.scrollIntoView(); });
+    window.scrollTo(0, 0);
+    eager = true;
+  }
   if (images.every((img) => img.complete) || Date.now() > deadline) {
     done({
       title: document.title,
