@@ -101,7 +101,7 @@ def test_save_refuses_what_load_would_refuse(tmp_path):
     path = tmp_path / "model.skops"
     path.write_bytes(b"old")
     model = FunctionTransformer(np.sqrt).fit(np.ones((2, 2)))
-    with pytest.raises(TypeError, match=r"numpy\.sqrt.*Nothing was written"):
+    with pytest.raises(TypeError, match=r"numpy\..*sqrt\(\).*Nothing was written"):
         platevision.save(model, path)
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["model.skops"]
