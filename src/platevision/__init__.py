@@ -26,6 +26,12 @@ restoration
     gives every plausible reading with its probability.
 utils
     Image input conversion, parallel helpers and estimator discovery.
+
+Functions
+---------
+save, load
+    Safe model files (skops, no pickle): ``platevision.save(model, path)``,
+    ``platevision.load(path)``.
 """
 
 from __future__ import annotations
@@ -47,7 +53,10 @@ _SUBPACKAGES = (
     "utils",
 )
 
-__all__ = ["__version__", *_SUBPACKAGES]
+#: Functions of the top-level namespace, and the private module defining them.
+_FUNCTIONS = {"load": "_persistence", "save": "_persistence"}
+
+__all__ = ["__version__", *_SUBPACKAGES, *_FUNCTIONS]
 
 if TYPE_CHECKING:  # pragma: no cover
     from platevision import (  # noqa: F401
@@ -61,6 +70,7 @@ if TYPE_CHECKING:  # pragma: no cover
         restoration,
         utils,
     )
+    from platevision._persistence import load, save  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:
@@ -69,6 +79,12 @@ def __getattr__(name: str) -> Any:
         module = importlib.import_module(f"platevision.{name}")
         globals()[name] = module
         return module
+    if name in _FUNCTIONS:
+        function = getattr(
+            importlib.import_module(f"platevision.{_FUNCTIONS[name]}"), name
+        )
+        globals()[name] = function
+        return function
     msg = f"module 'platevision' has no attribute {name!r}"
     raise AttributeError(msg)
 

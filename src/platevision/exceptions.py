@@ -5,8 +5,10 @@ from __future__ import annotations
 __all__ = [
     "FaceNotFoundWarning",
     "ImageReadError",
+    "ModelFileError",
     "PlateNotFoundWarning",
     "PlatevisionWarning",
+    "UntrustedTypesError",
 ]
 
 
@@ -68,5 +70,28 @@ class PlateNotFoundWarning(PlatevisionWarning):
     --------
     >>> from platevision.exceptions import PlateNotFoundWarning, PlatevisionWarning
     >>> issubclass(PlateNotFoundWarning, PlatevisionWarning)
+class ModelFileError(OSError):
+    """A model file could not be loaded: not a model, corrupt, wrong version or kind.
+    Raised by :func:`platevision.load`. It subclasses :class:`OSError`, so
+    ``except OSError`` catches it too. The message names the file and what was
+    expected.
+    >>> import platevision
+    >>> from platevision.exceptions import ModelFileError
+    >>> path = getfixture("tmp_path") / "notes.skops"
+    >>> _ = path.write_text("not a model")
+    >>> try:
+    ...     platevision.load(path)
+    ... except ModelFileError as err:
+    ...     print(err)
+    model file '.../notes.skops' is truncated or corrupt (File is not a zip file); \
+expected a platevision model file written by platevision.save (a skops archive \
+with platevision.json).
+    """
+class UntrustedTypesError(ModelFileError):
+    """A model file names types outside the trust policy; it was not loaded.
+    Loading it could run code (for example a schema naming ``os.system``, or a
+    pickle inside the archive). Raised by :func:`platevision.load`.
+    >>> from platevision.exceptions import ModelFileError, UntrustedTypesError
+    >>> issubclass(UntrustedTypesError, ModelFileError)
     True
     """

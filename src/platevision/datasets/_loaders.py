@@ -364,3 +364,50 @@ def load_plates(
     if return_X_y:
         return bunch.images, bunch.target
     return bunch
+
+
+#: Image file extensions a folder of sub-folders per label is read with.
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".tif", ".tiff")
+
+
+def _read_labelled_folder(folder: PathLike) -> tuple[list[str], np.ndarray]:
+    """The image paths and labels of a labelled folder, in one of two layouts.
+
+    Either a ``manifest.csv`` with columns ``path,label`` (paths relative to the
+    folder), or one sub-folder per label holding that label's images (files with
+    an image extension, sorted by name; hidden files are skipped). Errors name the
+    folder and what was expected.
+    """
+    root = os.path.abspath(os.fspath(folder))
+    expected = (
+        "expected a folder holding a manifest.csv (columns path,label) or one "
+        "sub-folder of images per label"
+    )
+    if not os.path.exists(root):
+        msg = f"folder {root!r} does not exist; {expected}."
+        raise FileNotFoundError(msg)
+    if not os.path.isdir(root):
+        msg = f"{root!r} is a file; {expected}."
+        raise NotADirectoryError(msg)
+    if os.path.isfile(os.path.join(root, "manifest.csv")):
+        from pathlib import Path
+
+        table = _read_manifest(Path(root), ("path", "label"))
+        return table["path"], np.asarray(table["label"], dtype=str)
+    paths: list[str] = []
+    labels: list[str] = []
+    for label in sorted(os.listdir(root)):
+        sub = os.path.join(root, label)
+        if label.startswith(".") or not os.path.isdir(sub):
+            continue
+        for name in sorted(os.listdir(sub)):
+            if not name.startswith(".") and name.lower().endswith(IMAGE_EXTENSIONS):
+                paths.append(os.path.join(sub, name))
+                labels.append(label)
+    if not paths:
+        msg = (
+            f"folder {root!r} holds no labelled images; {expected} (image files "
+            f"ending in {', '.join(IMAGE_EXTENSIONS)})."
+        )
+        raise ValueError(msg)
+    return paths, np.asarray(labels, dtype=str)

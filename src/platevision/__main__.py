@@ -1,0 +1,5 @@
+"""``python -m platevision``: the command line."""
+
+from platevision.cli import main
+
+raise SystemExit(main())

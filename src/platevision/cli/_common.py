@@ -1,0 +1,180 @@
+"""What the sub-commands share: options, output, progress, input checks."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TextIO
+
+__all__ = [
+    "InputError",
+    "add_common_options",
+    "command_parser",
+    "emit",
+    "load_model",
+    "map_batches",
+    "note",
+    "one_line",
+    "progress_for",
+    "read_images",
+    "read_labelled_folder",
+]
+
+
+class InputError(Exception):
+    """Bad input to a command: exit code 1, the message on one line."""
+
+
+def one_line(err: BaseException) -> str:
+    """An error's message on one line."""
+    return " ".join(str(err).split())
+
+
+def command_parser(
+    subparsers: Any, name: str, *, help: str, description: str, examples: str
+) -> argparse.ArgumentParser:
+    """Add a sub-command parser whose --help ends with its examples."""
+    return subparsers.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=f"examples:\n{examples}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def add_common_options(parser: argparse.ArgumentParser, *, n_jobs: bool = True) -> None:
+    """--format, --quiet and (where work is parallel) --n-jobs."""
+    parser.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="output: a readable table (default), or json / csv for scripts",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no notes on stderr",
+    )
+    if n_jobs:
+        parser.add_argument(
+            "--n-jobs",
+            type=int,
+            default=None,
+            metavar="N",
+            help="parallel jobs through joblib (default 1, -1 all processors)",
+        )
+
+
+def note(args: argparse.Namespace, message: str) -> None:
+    """A note for the user on stderr (not with --quiet)."""
+    if not args.quiet:
+        sys.stderr.write(f"platevision {args.command}: {message}\n")
+
+
+Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
+
+
+def progress_for(args: argparse.Namespace) -> Progress:
+    """A tqdm progress bar on stderr, off with --quiet or when stderr is no tty."""
+
+    def progress(items: Iterable[Any], total: int, desc: str) -> Iterable[Any]:
+        from tqdm.auto import tqdm
+
+        disable = args.quiet or not sys.stderr.isatty()
+        return tqdm(items, total=total, desc=desc, file=sys.stderr, disable=disable)
+
+    return progress
+
+
+def emit(
+    rows: Sequence[dict[str, Any]], fmt: str, stream: TextIO | None = None
+) -> None:
+    """Write rows (dicts with the same keys) as a table, JSON or CSV."""
+    stream = sys.stdout if stream is None else stream
+    if fmt == "json":
+        stream.write(json.dumps(list(rows), indent=2) + "\n")
+        return
+    if not rows:
+        return
+    columns = list(rows[0])
+    if fmt == "csv":
+        writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+
+    def cell(value: Any) -> str:
+        return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+    cells = [[cell(row[c]) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = [columns, ["-" * w for w in widths], *cells]
+    for line in lines:
+        stream.write(
+            "  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip()
+            + "\n"
+        )
+
+
+def check_files(paths: Sequence[str], what: str) -> None:
+    """Every path must be an existing file."""
+    for path in paths:
+        if not os.path.exists(path):
+            msg = f"{what} {path!r} does not exist."
+            raise InputError(msg)
+        if os.path.isdir(path):
+            msg = f"{what} {path!r} is a folder; expected an image file."
+            raise InputError(msg)
+
+
+def read_images(
+    paths: Sequence[str], progress: Progress, what: str = "image file"
+) -> list[Any]:
+    """Read every image first, so that bad input stops before any work or output."""
+    from platevision.exceptions import ImageReadError
+    from platevision.utils import read_image
+
+    check_files(paths, what)
+    images = []
+    for path in progress(paths, len(paths), "reading"):
+        try:
+            images.append(read_image(path))
+        except ImageReadError as err:
+            raise InputError(one_line(err)) from err
+    return images
+
+
+def read_labelled_folder(folder: str, progress: Progress) -> tuple[list[Any], Any]:
+    """A labelled folder's images and labels (manifest.csv or sub-folders)."""
+    from platevision.datasets._loaders import _read_labelled_folder
+
+    paths, labels = _read_labelled_folder(folder)
+    return read_images(paths, progress), labels
+
+
+def load_model(path: str, expected: type | tuple[type, ...] | None = None) -> Any:
+    """A model file's estimator (errors name the file and what was expected)."""
+    import platevision
+
+    return platevision.load(path, expected=expected)
+
+
+def map_batches(
+    func: Callable[[list[Any]], Sequence[Any]],
+    items: Sequence[Any],
+    progress: Progress,
+    desc: str,
+    batch_size: int = 16,
+) -> list[Any]:
+    """``func`` over batches of items, with a progress bar; results concatenated."""
+    starts = range(0, len(items), batch_size)
+    results: list[Any] = []
+    for start in progress(starts, len(starts), desc):
+        results.extend(func(list(items[start : start + batch_size])))
+    return results
