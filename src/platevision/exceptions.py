@@ -70,11 +70,19 @@ class PlateNotFoundWarning(PlatevisionWarning):
     --------
     >>> from platevision.exceptions import PlateNotFoundWarning, PlatevisionWarning
     >>> issubclass(PlateNotFoundWarning, PlatevisionWarning)
+    True
+    """
+
+
 class ModelFileError(OSError):
     """A model file could not be loaded: not a model, corrupt, wrong version or kind.
+
     Raised by :func:`platevision.load`. It subclasses :class:`OSError`, so
     ``except OSError`` catches it too. The message names the file and what was
     expected.
+
+    Examples
+    --------
     >>> import platevision
     >>> from platevision.exceptions import ModelFileError
     >>> path = getfixture("tmp_path") / "notes.skops"
@@ -87,10 +95,16 @@ class ModelFileError(OSError):
 expected a platevision model file written by platevision.save (a skops archive \
 with platevision.json).
     """
+
+
 class UntrustedTypesError(ModelFileError):
     """A model file names types outside the trust policy; it was not loaded.
+
     Loading it could run code (for example a schema naming ``os.system``, or a
     pickle inside the archive). Raised by :func:`platevision.load`.
+
+    Examples
+    --------
     >>> from platevision.exceptions import ModelFileError, UntrustedTypesError
     >>> issubclass(UntrustedTypesError, ModelFileError)
     True
