@@ -18,7 +18,7 @@ from platevision.cli._common import InputError, one_line
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: Sub-command modules (``platevision.cli._<name>``), in --help order.
-COMMANDS = ("demo", "restore", "faces", "evaluate")
+COMMANDS = ("demo", "plates", "restore", "faces", "evaluate")
 
 DESCRIPTION = """\
 Recognise faces, cars and licence plates, broken plate characters included.
@@ -29,6 +29,8 @@ expected; nothing is written), 2 usage error."""
 EPILOG = """\
 examples:
   platevision demo                      read and restore broken characters, report
+  platevision plates train photos/ -o plates.skops
+  platevision read car.jpg -m plates.skops
   platevision restore tile.png -o out/  read a broken character, write its restoration
   platevision faces train faces/ -o faces.skops
   platevision faces identify faces.skops photo.jpg
