@@ -321,9 +321,12 @@ class PlateReader(BaseEstimator):
             region, x0, y0 = _crop(grey, box, 0.15)
         else:
             region, x0, y0 = grey, 0, 0
-        rows = [
-            (row, view) for row, view in self._rows(region) if len(row) == len(text)
-        ]
+        rows = []
+        for row, view in self._rows(region):
+            for candidate in (row, regularise_row(row)):
+                if len(candidate) == len(text):
+                    rows.append((candidate, view))
+                    break
         if not rows:
             return None
         row, view = max(rows, key=lambda pair: float(np.median(pair[0][:, 3])))
