@@ -383,7 +383,7 @@ class FisherVectorTransformer(
 
         Returns
         -------
-        features : ndarray of shape (n_samples, n_features_out_)
+        features : ndarray of shape (n_samples, ``n_features_out_``)
             One L2-normalised Fisher vector per image.
         """
         check_is_fitted(self)

@@ -32,6 +32,28 @@ def importance_map(classifier: Any) -> np.ndarray:
     ------
     ValueError
         The features have no known place in the image.
+
+    See Also
+    --------
+    plot_feature_importances : Draws this map over a photo.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from platevision.classification import CarForestClassifier
+    >>> from platevision.features import HOGTransformer
+    >>> from platevision.plotting import importance_map
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.random((12, 32, 64)) * 0.5
+    >>> X[:6, :, :16] += 0.5 * (np.arange(16) % 4 < 2)  # only the left differs
+    >>> clf = CarForestClassifier(HOGTransformer((32, 64)), image_shape=(32, 64),
+    ...                           stack=False, flip=False, n_estimators=20,
+    ...                           random_state=0).fit(X, ["a"] * 6 + ["b"] * 6)
+    >>> heat = importance_map(clf)
+    >>> heat.shape
+    (32, 64)
+    >>> bool(heat[:, :16].sum() > heat[:, 48:].sum())
+    True
     """
     from platevision.features import FisherVectorTransformer, HOGTransformer
 
