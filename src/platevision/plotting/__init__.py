@@ -1,5 +1,6 @@
-"""Plots of what the estimators read and restore (needs ``platevision[plot]``)."""
+"""Plots of what the estimators read, restore and look at (``platevision[plot]``)."""
 
+from platevision.plotting._importances import importance_map, plot_feature_importances
 from platevision.plotting._restoration import plot_readings
 
-__all__ = ["plot_readings"]
+__all__ = ["importance_map", "plot_feature_importances", "plot_readings"]
