@@ -19,7 +19,7 @@ from sklearn.base import is_classifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from platevision.utils.discovery import all_estimators
-from platevision.utils.estimator_checks import image_estimator_checks
+from platevision.utils.estimator_checks import _fast_params, image_estimator_checks
 
 # Why a check cannot apply to image input. scikit-learn's checks feed 2-D tables
 # (n_samples, n_features) of arbitrary floats; an image estimator rejects a 2-D
@@ -123,36 +123,6 @@ def _expected_failed_checks(estimator):
         # Only estimators with class_weight run this check.
         expected["check_class_weight_classifiers"] = TABLE_INPUT
     return expected
-
-
-def _fast_params(name):
-    """Parameters that keep the checks fast (deterministic, small models)."""
-    if name == "FisherVectorTransformer":
-        return {
-            "image_shape": (16, 32),
-            "n_pca": 8,
-            "n_gaussians": 2,
-            "random_state": 0,
-        }
-    if name == "CarForestClassifier":
-        from platevision.features import FisherVectorTransformer
-
-        return {
-            "features": FisherVectorTransformer(
-                (16, 32), n_pca=8, n_gaussians=2, random_state=0
-            ),
-            "image_shape": (16, 32),
-            "n_estimators": 5,
-            "random_state": 0,
-        }
-    if name == "PlateReader":
-        from platevision.restoration import PlateCharacterRestorer
-
-        restorer = PlateCharacterRestorer(
-            n_augment=0, hidden_layer_sizes=(32,), random_state=0
-        )
-        return {"restorer": restorer, "random_state": 0}
-    return {}
 
 
 def _instance(name, cls):

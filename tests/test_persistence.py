@@ -19,7 +19,7 @@ from platevision.exceptions import ModelFileError, UntrustedTypesError
 from platevision.features import HOGTransformer
 from platevision.restoration import PlateCharacterRestorer
 from platevision.utils.discovery import all_estimators
-from platevision.utils.estimator_checks import _make_images
+from platevision.utils.estimator_checks import _fast_params, _make_images
 
 X, Y = _make_images()
 
@@ -52,7 +52,8 @@ def _rewrite(source, target, *, metadata=None, schema=None, extra=None, drop=())
     ("name", "estimator_class"), all_estimators(), ids=[n for n, _ in all_estimators()]
 )
 def test_round_trip_of_every_estimator(name, estimator_class, tmp_path):
-    fitted = estimator_class().fit(X, Y)
+    X, Y = _make_images(estimator_class())
+    fitted = estimator_class(**_fast_params(name)).fit(X, Y)
     path = platevision.save(fitted, tmp_path / f"{name}.skops")
     assert [p.name for p in tmp_path.iterdir()] == [f"{name}.skops"]
     loaded = platevision.load(path, expected=estimator_class)

@@ -191,7 +191,7 @@ def _synthetic_reader(n_jobs: Any) -> Any:
     from platevision.reader import PlateReader
     from platevision.restoration import PlateCharacterRestorer
 
-    plates = make_plates(80, pattern="LLLDDDD", random_state=0)
+    plates: Any = make_plates(80, pattern="LLLDDDD", random_state=0)
     restorer = PlateCharacterRestorer(n_augment=1, random_state=0)
     reader = PlateReader("LLLDDDD", restorer=restorer, random_state=0, n_jobs=n_jobs)
     return reader.fit(plates.images, plates.target, boxes=plates.boxes)
