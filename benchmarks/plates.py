@@ -137,11 +137,17 @@ def _cells(grey, box, text):
     from platevision.reader._segment import find_character_rows
 
     x, y, w, h = (int(v) for v in box)
-    crop = grey[y : y + h, x : x + w]
-    rows = [r for r in find_character_rows(crop, min_length=1) if len(r) == len(text)]
+    # Boxes may reach past the photo's edge (x = -1 happens): clip them.
+    x0, y0 = max(0, x), max(0, y)
+    crop = grey[y0 : y + h, x0 : x + w]
+    rows = []
+    if crop.size:
+        rows = [
+            r for r in find_character_rows(crop, min_length=1) if len(r) == len(text)
+        ]
     if rows:
         row = max(rows, key=lambda r: float(np.median(r[:, 3])))
-        return row + np.array([x, y, 0, 0]), "segmented"
+        return row + np.array([x0, y0, 0, 0]), "segmented"
     n = max(1, len(text))
     edges = np.linspace(x, x + w, n + 1).round().astype(int)
     inset = int(round(0.15 * h))
