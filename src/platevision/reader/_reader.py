@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from platevision.exceptions import PlateNotFoundWarning
+from platevision.metrics import box_iou
 from platevision.reader._patterns import decode_row, parse_patterns, shape_of
 from platevision.reader._segment import find_character_rows, regularise_row, row_box
 from platevision.utils._image import _describe, as_image_sequence, check_image
@@ -297,6 +298,8 @@ class PlateReader(BaseEstimator):
     def _rows(self, grey: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """Candidate character rows of a grey uint8 image, with their ink-dark view."""
         sizes, heights = self._check_geometry()
+        if min(grey.shape) < 3:  # nothing to look in (a tiny photo, a box outside it)
+            return []
         views = []
         if self.ink in ("dark", "both"):
             views.append(grey)
@@ -476,7 +479,7 @@ class PlateReader(BaseEstimator):
         plates.sort(key=lambda plate: -plate.evidence)
         kept: list[PlateReading] = []
         for plate in plates:
-            if all(_overlap(plate.box, other.box) < 0.3 for other in kept):
+            if all(box_iou(plate.box, other.box)[0] < 0.3 for other in kept):
                 kept.append(plate)
             if len(kept) == self.max_plates:
                 break
@@ -583,16 +586,6 @@ class PlateReader(BaseEstimator):
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.all(a == b))
-
-
-def _overlap(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
-    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
-    inter = ix * iy
-    union = aw * ah + bw * bh - inter
-    return inter / union if union > 0 else 0.0
 
 
 def _training_one(
