@@ -9,8 +9,8 @@ import pytest
 
 from platevision.datasets import load_plates, make_plates
 from platevision.exceptions import PlateNotFoundWarning
-from platevision.reader import PlateReader
 from platevision.metrics import box_iou
+from platevision.reader import PlateReader
 from platevision.restoration import PlateCharacterRestorer
 
 
