@@ -169,7 +169,13 @@ def main():
         f"{'method':<26} {'accuracy':>8} {'macro-F1':>8} {'top-k':>8} "
         f"{'fit ms/img':>10} {'pred ms/img':>10}"
     )
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import restorer as house  # the house helpers: date, machine, versions
+
     out = [
+        "CarForestClassifier benchmark (benchmarks/cars.py)",
+        *[line for line in house.machine_info() if "sources" not in line],
+        "",
         f"Stanford Cars make subset: {len(X)} photos, {len(set(makes))} makes, "
         f"{len(set(models))} models; stratified 5-fold CV (seed 0), n_jobs={N_JOBS}; "
         f"reading + resizing once: {1e3 * read_s / len(X):.1f} ms/photo"
