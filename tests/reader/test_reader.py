@@ -120,6 +120,13 @@ def test_patterns_are_learned_from_the_training_texts(plates):
     assert reader.patterns_ == ("LLLDDDD",)
 
 
+def test_a_box_outside_the_photo_reads_nothing(reader, plates):
+    with pytest.warns(PlateNotFoundWarning, match=r"X\[0\]: no row"):
+        found = reader.read(plates.images[40:42], boxes=[(10000, 10000, 50, 20), None])
+    assert found[0] == []
+    assert found[1]
+
+
 @pytest.mark.parametrize(
     ("boxes", "match"),
     [
@@ -128,13 +135,6 @@ def test_patterns_are_learned_from_the_training_texts(plates):
         ([None, None, (1, 2, 0, 5), None], r"boxes\[2\]"),
     ],
 )
-def test_a_box_outside_the_photo_reads_nothing(reader, plates):
-    with pytest.warns(PlateNotFoundWarning, match=r"X\[0\]: no row"):
-        found = reader.read(plates.images[40:42], boxes=[(10000, 10000, 50, 20), None])
-    assert found[0] == []
-    assert found[1]
-
-
 def test_bad_boxes_are_named(reader, plates, boxes, match):
     with pytest.raises(ValueError, match=match):
         reader.read(plates.images[:4], boxes=boxes)
