@@ -178,7 +178,7 @@ def main():
         "",
         f"Stanford Cars make subset: {len(X)} photos, {len(set(makes))} makes, "
         f"{len(set(models))} models; stratified 5-fold CV (seed 0), n_jobs={N_JOBS}; "
-        f"reading + resizing once: {1e3 * read_s / len(X):.1f} ms/photo"
+        f"reading + resizing once: {1e3 * read_s / len(X):.1f} ms/photo",
     ]
     rows_make, rows_model = [], []
     save = "--no-save" not in sys.argv and step == 1
