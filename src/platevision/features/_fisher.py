@@ -52,7 +52,11 @@ def dense_descriptors(
     weight = position - np.floor(position)
     rows = (grey.shape[0] // cell_size) * cell_size
     cols = (grey.shape[1] // cell_size) * cell_size
-    magnitude, low, weight = (a[:rows, :cols] for a in (magnitude, low, weight))
+    magnitude, weight, low = (
+        magnitude[:rows, :cols],
+        weight[:rows, :cols],
+        low[:rows, :cols],
+    )
     high = (low + 1) % n_orientations
     to_low, to_high = magnitude * (1 - weight), magnitude * weight
     # Each pixel votes into its two nearest bins (never the same bin).
