@@ -76,7 +76,14 @@ def _run(argv, capsys):
 
 @pytest.mark.parametrize(
     "argv",
-    [[], *[[name] for name in COMMANDS], ["faces", "train"], ["faces", "identify"]],
+    [
+        [],
+        *[[name] for name in COMMANDS],
+        ["faces", "train"],
+        ["faces", "identify"],
+        ["cars", "train"],
+        ["cars", "predict"],
+    ],
 )
 def test_every_command_has_help_with_examples(argv, capsys):
     code, out, _ = _run([*argv, "--help"], capsys)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -18,7 +19,7 @@ from platevision.cli._common import InputError, one_line
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: Sub-command modules (``platevision.cli._<name>``), in --help order.
-COMMANDS = ("demo", "plates", "restore", "faces", "evaluate")
+COMMANDS = ("demo", "plates", "restore", "faces", "cars", "evaluate")
 
 DESCRIPTION = """\
 Recognise faces, cars and licence plates, broken plate characters included.
@@ -34,6 +35,8 @@ examples:
   platevision restore tile.png -o out/  read a broken character, write its restoration
   platevision faces train faces/ -o faces.skops
   platevision faces identify faces.skops photo.jpg
+  platevision cars train cars/ -o cars.skops
+  platevision cars predict cars.skops car.jpg
   platevision evaluate faces.skops test-faces/
   platevision COMMAND --help            the options and examples of one command"""
 
@@ -87,6 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else 2
     try:
         return int(args.run(args))
+    except BrokenPipeError:
+        # The reader went away (``platevision ... | head``): stop quietly, and
+        # keep Python from complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (InputError, OSError, ValueError) as err:
         sys.stderr.write(f"platevision {args.command}: error: {one_line(err)}\n")
         return 1

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 __all__ = [
     "InputError",
     "add_common_options",
+    "check_output_file",
     "command_parser",
     "emit",
     "load_model",
@@ -131,6 +132,18 @@ def check_files(paths: Sequence[str], what: str) -> None:
         if os.path.isdir(path):
             msg = f"{what} {path!r} is a folder; expected an image file."
             raise InputError(msg)
+
+
+def check_output_file(path: str) -> str:
+    """The absolute path of a model file to write: not a folder, in one that exists."""
+    output = os.path.abspath(path)
+    if os.path.isdir(output):
+        msg = f"model file {output!r} is a folder; expected a file path."
+        raise InputError(msg)
+    if not os.path.isdir(os.path.dirname(output)):
+        msg = f"folder {os.path.dirname(output)!r} of the model file does not exist."
+        raise InputError(msg)
+    return output
 
 
 def read_images(

@@ -57,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
             lambda batch: list(model.predict(batch)), images, progress, "predicting"
         )
     ).astype(str)
+    if predicted.ndim == 2:
+        # A model of (make, model) pairs: a labelled folder names the make.
+        predicted = predicted[:, 0]
     rows = []
     for label in [*np.unique(labels), "all"]:
         chosen = labels == label if label != "all" else np.ones(len(labels), bool)

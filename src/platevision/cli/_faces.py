@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any
 
 from platevision.cli._common import (
-    InputError,
     add_common_options,
+    check_output_file,
     command_parser,
     emit,
     load_model,
@@ -102,13 +101,7 @@ def run_train(args: argparse.Namespace) -> int:
     import platevision
     from platevision.classification import FaceKNNClassifier
 
-    output = os.path.abspath(args.output)
-    if os.path.isdir(output):
-        msg = f"model file {output!r} is a folder; expected a file path."
-        raise InputError(msg)
-    if not os.path.isdir(os.path.dirname(output)):
-        msg = f"folder {os.path.dirname(output)!r} of the model file does not exist."
-        raise InputError(msg)
+    output = check_output_file(args.output)
     images, labels = read_labelled_folder(args.folder, progress_for(args))
     n_people = len(np.unique(labels))
     unknown = "auto" if args.unknown == "auto" and n_people >= 2 else None

@@ -10,6 +10,7 @@ from typing import Any
 from platevision.cli._common import (
     InputError,
     add_common_options,
+    check_output_file,
     command_parser,
     emit,
     load_model,
@@ -151,13 +152,7 @@ def run_train(args: argparse.Namespace) -> int:
     import platevision
     from platevision.reader import PlateReader
 
-    output = os.path.abspath(args.output)
-    if os.path.isdir(output):
-        msg = f"model file {output!r} is a folder; expected a file path."
-        raise InputError(msg)
-    if not os.path.isdir(os.path.dirname(output)):
-        msg = f"folder {os.path.dirname(output)!r} of the model file does not exist."
-        raise InputError(msg)
+    output = check_output_file(args.output)
     paths, texts, boxes = _read_plate_folder(args.folder)
     images = read_images(paths, progress_for(args), "photo")
     patterns = args.patterns
