@@ -84,10 +84,15 @@ print(f"enrolled: {len(names)} people, {len(X_train)} photos")
 # %%
 # Enrol the known people
 # ----------------------
-# ``unknown_threshold='auto'`` compares each training face with the faces of
-# the *other* enrolled people and keeps the ``target_far`` quantile (5 %) of
-# these distances: about 5 % of strangers resembling the enrolled people as
-# much as they resemble each other would be taken for one of them.
+# A face is rejected by the nearest-neighbour ratio (``rejection='ratio'``):
+# its distance to the nearest enrolled face divided by its distance to the
+# nearest face of *another* person. An enrolled person is much nearer to their
+# own faces than to anyone else's (a small ratio); a stranger is about as far
+# from several people (a ratio near 1). ``unknown_threshold='auto'`` scores each
+# training face against the *other* enrolled people, as a stranger, and keeps
+# the ``target_far`` quantile (5 %) of these scores: about 5 % of strangers
+# resembling the enrolled people as much as they resemble each other would be
+# taken for one of them.
 clf = FaceKNNClassifier(face_size=SHAPE, unknown_threshold="auto")
 clf.fit(X_train, y_train)
 print(f"learned threshold: {clf.threshold_:.3f}")
@@ -107,20 +112,19 @@ print(f"strangers taken for someone:  {np.mean(pred_strangers != 'unknown'):.2f}
 # %%
 # What it answers
 # ---------------
-# Each photo with the answer and its distance to the nearest enrolled face
-# (beyond the threshold, the answer is ``'unknown'``); green answers are
-# right, red ones wrong.
+# Each photo with the answer and its rejection score (above the threshold,
+# the answer is ``'unknown'``); green answers are right, red ones wrong.
 X_show = X_known[::2] + X_strangers[::2]
 truth = y_known[::2] + ["unknown"] * len(strangers)
 answers = clf.predict(X_show)
-distances = clf.distance_to_nearest(X_show)
+scores = clf.rejection_score(X_show)
 fig, axes = plt.subplots(2, 6, figsize=(9, 4.6))
-for ax, image, answer, true, distance in zip(
-    axes.ravel(), X_show, answers, truth, distances, strict=True
+for ax, image, answer, true, score in zip(
+    axes.ravel(), X_show, answers, truth, scores, strict=True
 ):
     ax.imshow(image, cmap="gray", vmin=0, vmax=1)
     ax.set_title(
-        f"{answer}\nd={distance:.2f}",
+        f"{answer}\nscore {score:.2f}",
         color="tab:green" if answer == true else "tab:red",
         fontsize=9,
     )
@@ -130,19 +134,19 @@ fig.tight_layout()
 plt.show()
 
 # %%
-# Distances against the threshold
-# -------------------------------
-# The distance of every new photo to its nearest enrolled face: photos of
-# enrolled people fall below the learned threshold, strangers above it.
+# Scores against the threshold
+# ----------------------------
+# The rejection score of every new photo: photos of enrolled people fall
+# below the learned threshold, strangers above it.
 fig, ax = plt.subplots(figsize=(7, 2.6))
-d_known = clf.distance_to_nearest(X_known)
-d_strangers = clf.distance_to_nearest(X_strangers)
+d_known = clf.rejection_score(X_known)
+d_strangers = clf.rejection_score(X_strangers)
 ax.plot(d_known, np.zeros_like(d_known), "o", label="enrolled people", alpha=0.7)
 ax.plot(d_strangers, np.ones_like(d_strangers), "s", label="strangers", alpha=0.7)
 ax.axvline(clf.threshold_, color="k", linestyle="--", label="threshold_ ('auto')")
 ax.set_yticks([0, 1], ["enrolled", "strangers"])
 ax.set_ylim(-0.6, 1.6)
-ax.set_xlabel("distance to the nearest enrolled face")
+ax.set_xlabel("rejection score: nearest distance / nearest other person's")
 ax.legend(loc="upper left", fontsize=8)
 fig.tight_layout()
 plt.show()

@@ -86,6 +86,61 @@ def test_auto_threshold_rejects_strangers(small):
     assert "unknown" not in clf.classes_
 
 
+@pytest.mark.parametrize("metric", ["hellinger", "chi2", "cosine"])
+def test_ratio_score_is_nearest_over_nearest_other_person(small, metric):
+    X, y, people = _synthetic_faces(n_people=5, noise=0.08)
+    strangers = _synthetic_faces(n_people=3, seed=1)[2]
+    queries = np.concatenate([people, strangers])
+    clf = FaceKNNClassifier(metric=metric, unknown_threshold="auto", **small)
+    clf.fit(X, y)
+    assert clf.rejection_ == "ratio"
+    distances, indices = clf.kneighbors(queries, n_neighbors=len(X))
+    nearest_person = y[indices[:, 0]]
+    other = np.array(
+        [
+            d[y[i] != p][0]
+            for d, i, p in zip(distances, indices, nearest_person, strict=True)
+        ]
+    )
+    expected = distances[:, 0] / other
+    score = clf.rejection_score(queries)
+    np.testing.assert_allclose(score, expected, rtol=1e-6)
+    assert np.all((score >= 0) & (score <= 1))
+    pred = clf.predict(queries)
+    np.testing.assert_array_equal(pred == "unknown", score > clf.threshold_)
+
+
+@pytest.mark.parametrize("rejection", ["ratio", "distance"])
+def test_auto_threshold_is_the_quantile_of_left_out_people(small, rejection):
+    X, y, _ = _synthetic_faces(n_people=5, noise=0.08)
+    clf = FaceKNNClassifier(
+        unknown_threshold="auto", rejection=rejection, target_far=0.2, **small
+    ).fit(X, y)
+    assert clf.rejection_ == rejection
+    # Each training face scored against the other people only, as a stranger.
+    strangers = []
+    for person in np.unique(y):
+        others = clone(clf).set_params(unknown_threshold=None)
+        others.fit(X[y != person], y[y != person])
+        strangers.append(others.rejection_score(X[y == person]))
+    expected = np.quantile(np.concatenate(strangers), 0.2, method="lower")
+    assert clf.threshold_ == pytest.approx(expected, rel=1e-6)
+
+
+def test_ratio_needs_three_people_and_falls_back_to_distance(small):
+    X, y, people = _synthetic_faces(n_people=2)
+    clf = FaceKNNClassifier(unknown_threshold="auto", **small).fit(X, y)
+    assert clf.rejection_ == "distance"
+    np.testing.assert_allclose(
+        clf.rejection_score(people), clf.distance_to_nearest(people)
+    )
+    assert clf.predict(people).tolist() == ["p0", "p1"]
+    # A third person enrolled: the ratio is learned again.
+    X3, y3, _ = _synthetic_faces(n_people=3)
+    clf.partial_fit(X3[y3 == "p2"], y3[y3 == "p2"])
+    assert clf.rejection_ == "ratio"
+
+
 def test_fixed_threshold_and_unknown_label(small):
     X, y, people = _synthetic_faces()
     y_int = np.repeat(np.arange(4), 4)

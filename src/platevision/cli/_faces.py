@@ -82,7 +82,8 @@ def add_parser(subparsers: Any) -> None:
         description=(
             "Identify the person in each PHOTO with a MODEL written by "
             "'platevision faces train': the person, the probability of the vote and "
-            "the distance to the nearest enrolled face ('unknown' when too far)."
+            "the distance to the nearest enrolled face and the rejection score "
+            "('unknown' when above the model's threshold)."
         ),
         examples=(
             "  platevision faces identify faces.skops photo.jpg\n"
@@ -122,6 +123,7 @@ def run_train(args: argparse.Namespace) -> int:
                 "photos": len(labels),
                 "people": n_people,
                 "threshold": "none" if threshold is None else round(threshold, 4),
+                "rejection": model.rejection_,
             }
         ],
         args.format,
@@ -137,11 +139,12 @@ def run_identify(args: argparse.Namespace) -> int:
     progress = progress_for(args)
     images = read_images(args.photos, progress, "photo")
 
-    def identify(batch: list[Any]) -> list[tuple[Any, float, float]]:
+    def identify(batch: list[Any]) -> list[tuple[Any, float, float, float]]:
         people = model.predict(batch)
         proba = model.predict_proba(batch).max(axis=1)
         distance = model.distance_to_nearest(batch)
-        return list(zip(people, proba, distance, strict=True))
+        score = model.rejection_score(batch)
+        return list(zip(people, proba, distance, score, strict=True))
 
     results = map_batches(identify, images, progress, "identifying")
     rows = [
@@ -150,8 +153,9 @@ def run_identify(args: argparse.Namespace) -> int:
             "person": str(person),
             "probability": round(float(p), 3),
             "distance": round(float(d), 4),
+            "score": round(float(r), 4),
         }
-        for photo, (person, p, d) in zip(args.photos, results, strict=True)
+        for photo, (person, p, d, r) in zip(args.photos, results, strict=True)
     ]
     emit(rows, args.format)
     return 0
