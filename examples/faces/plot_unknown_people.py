@@ -3,9 +3,10 @@ Recognising enrolled people and rejecting strangers
 ===================================================
 
 :class:`~platevision.classification.FaceKNNClassifier` names the person in a
-photo after the nearest enrolled faces, and answers ``'unknown'`` when even the
-nearest one is too far away: with ``unknown_threshold='auto'`` it learns how far
-is too far from the training faces alone, before it has seen any stranger.
+photo after the nearest enrolled faces, and answers ``'unknown'`` when the photo
+is not clearly nearer to one person than to the others: with
+``unknown_threshold='auto'`` it learns where to draw that line from the training
+faces alone, before it has seen any stranger.
 
 So that it builds offline, this example draws its own faces: each synthetic
 person has a face shape, eyes, brows, nose and mouth of their own, and each of
@@ -24,6 +25,7 @@ from scipy.ndimage import gaussian_filter
 from skimage.draw import ellipse, line
 
 from platevision.classification import FaceKNNClassifier
+from platevision.plotting import plot_neighbors
 
 SHAPE = (56, 46)
 
@@ -149,4 +151,21 @@ ax.set_ylim(-0.6, 1.6)
 ax.set_xlabel("rejection score: nearest distance / nearest other person's")
 ax.legend(loc="upper left", fontsize=8)
 fig.tight_layout()
+plt.show()
+
+# %%
+# Why: the nearest enrolled faces
+# -------------------------------
+# :func:`~platevision.plotting.plot_neighbors` shows, for a few photos, the
+# answer, the nearest enrolled faces with their distances, and the rejection
+# score against the threshold (a red bar: rejected). An enrolled person's
+# nearest faces are their own, and much nearer than anyone else's; a
+# stranger's nearest faces belong to several people at similar distances.
+plot_neighbors(
+    clf,
+    [X_known[0], X_known[2], X_strangers[0], X_strangers[2]],
+    X_train,
+    n_neighbors=3,
+    titles=[y_known[0], y_known[2], "stranger", "stranger"],
+)
 plt.show()

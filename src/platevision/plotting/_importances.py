@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from platevision.plotting._restoration import _import_pyplot
+from platevision.plotting._common import _import_pyplot
 
 __all__ = ["importance_map", "plot_feature_importances"]
 

@@ -7,6 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from platevision.plotting._common import (
+    _check_axes,
+    _check_titles,
+    _import_pyplot,
+    _show,
+)
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
@@ -21,51 +28,6 @@ _MASK_ALPHA = 0.75
 _PANEL = (0.95, 1.35)
 
 
-def _import_pyplot(caller: str) -> Any:
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as err:
-        msg = (
-            f"{caller} requires matplotlib, which is not installed; install it with "
-            'pip install "platevision[plot]".'
-        )
-        raise ImportError(msg) from err
-    return plt
-
-
-def _check_titles(titles: Any, n_samples: int) -> list[str] | None:
-    if titles is None:
-        return None
-    if isinstance(titles, str) or not hasattr(titles, "__len__"):
-        msg = (
-            f"titles must be a sequence of {n_samples} str, one per tile; got "
-            f"{type(titles).__name__} {titles!r}."
-        )
-        raise TypeError(msg)
-    if len(titles) != n_samples:
-        msg = f"titles must hold one title per tile ({n_samples}); got {len(titles)}."
-        raise ValueError(msg)
-    return [str(title) for title in titles]
-
-
-def _check_axes(axes: Any, n_samples: int, n_columns: int) -> np.ndarray | None:
-    if axes is None:
-        return None
-    flat = np.asarray(axes, dtype=object).ravel()
-    expected = n_samples * n_columns
-    if flat.size != expected:
-        msg = (
-            f"axes must hold {expected} Axes, {n_samples} tiles x {n_columns} "
-            f"panels (tile, damage and {n_columns - 2} readings); got {flat.size}."
-        )
-        raise ValueError(msg)
-    for ax in flat:
-        if not hasattr(ax, "imshow"):
-            msg = f"axes must hold matplotlib Axes; got {type(ax).__name__} {ax!r}."
-            raise TypeError(msg)
-    return flat.reshape(n_samples, n_columns)
-
-
 def _overlay(mask: np.ndarray) -> np.ndarray:
     from matplotlib.colors import to_rgb
 
@@ -73,13 +35,6 @@ def _overlay(mask: np.ndarray) -> np.ndarray:
     rgba[..., :3] = to_rgb(_MASK_COLOR)
     rgba[..., 3] = _MASK_ALPHA * mask
     return rgba
-
-
-def _show(ax: Any, image: np.ndarray, title: str) -> None:
-    ax.imshow(image, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
-    ax.set_title(title, fontsize=9)
-    ax.set_xticks([])
-    ax.set_yticks([])
 
 
 def plot_readings(
@@ -192,8 +147,13 @@ def plot_readings(
     tiles = check_images(X, mode="grey")
     n_samples = len(tiles)
     n_columns = 2 + min(int(top_k), len(restorer.classes_))
-    titles = _check_titles(titles, n_samples)
-    grid = _check_axes(axes, n_samples, n_columns)
+    titles = _check_titles(titles, n_samples, "tile")
+    grid = _check_axes(
+        axes,
+        n_samples,
+        n_columns,
+        f"tiles x {n_columns} panels (tile, damage and {n_columns - 2} readings)",
+    )
 
     readings = restorer.readings(X, top_k=int(top_k), masks=masks)
     if masks is None:
