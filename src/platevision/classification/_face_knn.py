@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import warnings
 from numbers import Integral, Real
 from typing import Any
@@ -149,11 +150,12 @@ def _prepare_face(
     face_size: tuple[int, int],
     illumination: str | None,
     detect: bool,
-) -> tuple[np.ndarray, bool]:
+) -> tuple[list[np.ndarray], bool]:
     """Read one item, crop its largest face, resize and normalise lighting.
 
-    Returns the face and whether a face was found (always True without
-    ``detect``; with it, a photo without a face is used whole).
+    Returns the views of the face that are described (the face as it is, its
+    Tan-Triggs normalisation, or both) and whether a face was found (always
+    True without ``detect``; with it, a photo without a face is used whole).
     """
     image = check_image(item, mode="grey", index=index)
     found = True
@@ -167,8 +169,10 @@ def _prepare_face(
             found = False
     image = resize_image(image, face_size)
     if illumination == "tan_triggs":
-        image = _tan_triggs(image)
-    return image, found
+        return [_tan_triggs(image)], found
+    if illumination == "both":
+        return [image, _tan_triggs(image)], found
+    return [image], found
 
 
 def _hellinger(features: np.ndarray) -> np.ndarray:
@@ -211,8 +215,8 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
 
     Each photo is converted to grey, optionally cropped to its largest face
     (``detect``), resized to ``face_size``, normalised for lighting
-    (``illumination``) and described by local binary pattern and/or HOG
-    histograms. A face is then recognised by its ``n_neighbors`` nearest
+    (``illumination``: by default the face is described both as it is and
+    normalised) and described by local binary pattern and/or HOG histograms. A face is then recognised by its ``n_neighbors`` nearest
     enrolled faces. A face whose nearest enrolled face is farther than the
     threshold is predicted as ``unknown_label``: a person who was never
     enrolled. New people and faces are enrolled with :meth:`partial_fit`,
@@ -233,14 +237,17 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         Rows and columns every face is resized to (half the ORL photo size:
         the most accurate of the sizes measured on ORL, and 4 times faster to
         describe than the full size).
-    illumination : {'tan_triggs'} or None, default=None
+    illumination : {'both', 'tan_triggs'} or None, default='both'
         ``'tan_triggs'``: gamma correction (0.2), difference of Gaussians
         (sigmas 1 and 2) and contrast equalisation, after Tan and Triggs; it
         removes most of the effect of uneven lighting. None uses the grey face
-        as it is. Use ``'tan_triggs'`` for faces lit from one side: on ORL with
-        one-sided lighting of the test faces it lifts top-1 accuracy from 0.932
-        to 0.973, but on evenly lit faces it costs about 1 point (0.972
-        against 0.983), hence off by default.
+        as it is. ``'both'``: the features of the face as it is and of its
+        Tan-Triggs normalisation, concatenated with equal weights; it is as
+        accurate as the face as it is on evenly lit faces and nearly as robust
+        as Tan-Triggs to one-sided lighting, for twice the feature cost. On ORL
+        (5 splits, top-1): None 0.983, ``'tan_triggs'`` 0.972, ``'both'``
+        0.985; with the test faces lit from one side (a left-to-right ramp
+        0.2..1.0): 0.932, 0.973 and 0.972.
     n_neighbors : int, default=1
         Number of enrolled faces voting for a face's identity.
     weights : {'uniform', 'distance'}, default='uniform'
@@ -353,7 +360,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             HasMethods(["fit", "transform"]),
         ],
         "face_size": [tuple, list],
-        "illumination": [StrOptions({"tan_triggs"}), None],
+        "illumination": [StrOptions({"tan_triggs", "both"}), None],
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
         "weights": [StrOptions({"uniform", "distance"})],
         "metric": [StrOptions({"hellinger", "chi2", "euclidean", "cosine"})],
@@ -378,7 +385,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         features: Any = "lbp",
         *,
         face_size: tuple[int, int] = (56, 46),
-        illumination: str | None = None,
+        illumination: str | None = "both",
         n_neighbors: int = 1,
         weights: str = "uniform",
         metric: str = "hellinger",
@@ -430,7 +437,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             return [lbp, hog]
         return [clone(self.features)]
 
-    def _prepare(self, X: Any) -> tuple[list[np.ndarray], np.ndarray, list[Any]]:
+    def _prepare(self, X: Any) -> tuple[list[list[np.ndarray]], np.ndarray, list[Any]]:
         items = as_image_sequence(X)
         results = map_images(
             _prepare_face,
@@ -440,14 +447,18 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             illumination=self.illumination,
             detect=self.detect,
         )
-        faces = [face for face, _ in results]
+        faces = [views for views, _ in results]
         found = np.array([ok for _, ok in results], dtype=bool)
         return faces, found, items
 
-    def _embed(self, faces: list[np.ndarray]) -> np.ndarray:
+    def _embed(self, faces: list[list[np.ndarray]]) -> np.ndarray:
+        """Features of every view of every face, each part weighted equally."""
+        n_views = len(faces[0]) if faces else 1
+        n_parts = n_views * len(self.features_list_)
         parts = []
-        for transformer in self.features_list_:
-            values = np.asarray(transformer.transform(faces), dtype=np.float64)
+        for view, transformer in itertools.product(range(n_views), self.features_list_):
+            images = [face[view] for face in faces]
+            values = np.asarray(transformer.transform(images), dtype=np.float64)
             if self.metric == "hellinger":
                 values = _hellinger(values)
             elif self.metric == "cosine":
@@ -455,7 +466,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
                 values = values / np.where(norms > 0, norms, 1.0)
             elif self.metric == "chi2":
                 values = np.clip(values, 0.0, None)
-            parts.append(values / np.sqrt(len(self.features_list_)))
+            parts.append(values / np.sqrt(n_parts))
         return np.hstack(parts)
 
     def _distances(self, A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -595,8 +606,9 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             msg = f"y must hold one label per image ({len(faces)}); got {len(y)}."
             raise ValueError(msg)
         self._warn_not_found(found, items, "used whole for training")
+        # The transformers are fitted on the first view of each face.
         self.features_list_ = [
-            transformer.fit(faces)
+            transformer.fit([views[0] for views in faces])
             for transformer in self._make_features(self._face_size)
         ]
         self.features_ = (
