@@ -74,6 +74,23 @@ def test_kneighbors_shapes_and_distance_weights(small):
         clf.kneighbors(people, n_neighbors=100)
 
 
+def test_kneighbors_of_the_enrolled_faces_leaves_each_out(small):
+    X, y, _ = _synthetic_faces()
+    clf = FaceKNNClassifier(**small).fit(X, y)
+    distances, indices = clf.kneighbors(n_neighbors=3)
+    assert indices.shape == distances.shape == (len(X), 3)
+    assert not (indices == np.arange(len(X))[:, np.newaxis]).any()
+    # The same as querying each face against a gallery without it.
+    for i in (0, 7):
+        rest = np.delete(np.arange(len(X)), i)
+        other = FaceKNNClassifier(**small).fit(X[rest], y[rest])
+        d, j = other.kneighbors(X[i : i + 1], n_neighbors=3)
+        np.testing.assert_allclose(distances[i], d[0], rtol=1e-6)
+        np.testing.assert_array_equal(indices[i], rest[j[0]])
+    with pytest.raises(ValueError, match=r"other than the query \(15\); got 16"):
+        clf.kneighbors(n_neighbors=16)
+
+
 def test_auto_threshold_rejects_strangers(small):
     X, y, people = _synthetic_faces(n_people=6)
     known = np.isin(y, ["p0", "p1", "p2", "p3"])

@@ -216,9 +216,10 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
     Each photo is converted to grey, optionally cropped to its largest face
     (``detect``), resized to ``face_size``, normalised for lighting
     (``illumination``: by default the face is described both as it is and
-    normalised) and described by local binary pattern and/or HOG histograms. A face is then recognised by its ``n_neighbors`` nearest
-    enrolled faces. A face whose nearest enrolled face is farther than the
-    threshold is predicted as ``unknown_label``: a person who was never
+    normalised) and described by local binary pattern and/or HOG histograms.
+    A face is then recognised by its ``n_neighbors`` nearest enrolled faces.
+    A face that is not clearly nearer to one person than to the others (see
+    ``rejection``) is predicted as ``unknown_label``: a person who was never
     enrolled. New people and faces are enrolled with :meth:`partial_fit`,
     without refitting.
 
@@ -675,14 +676,19 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         return self._embed(faces), found
 
     def kneighbors(
-        self, X: Any, n_neighbors: int | None = None, return_distance: bool = True
+        self,
+        X: Any = None,
+        n_neighbors: int | None = None,
+        return_distance: bool = True,
     ) -> Any:
         """Find the nearest enrolled faces of each face.
 
         Parameters
         ----------
-        X : sequence of images or paths, or (n_samples, M, N[, C]) ndarray
-            Face photos.
+        X : sequence of images or paths, or (n_samples, M, N[, C]) ndarray, \
+                default=None
+            Face photos. None finds the neighbours of each enrolled face among
+            the *other* enrolled faces (as scikit-learn's ``kneighbors``).
         n_neighbors : int, default=None
             Number of neighbours; None uses ``n_neighbors`` of the classifier.
         return_distance : bool, default=True
@@ -702,14 +708,26 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         if not isinstance(k, Integral) or isinstance(k, bool) or k < 1:
             msg = f"n_neighbors must be an int >= 1; got {k!r}."
             raise ValueError(msg)
-        if k > self.n_enrolled_:
+        available = self.n_enrolled_ - (X is None)
+        if k > available:
             msg = (
-                f"n_neighbors must be at most the number of enrolled faces "
-                f"({self.n_enrolled_}); got {k}."
+                f"n_neighbors must be at most the number of enrolled faces"
+                f"{' other than the query' if X is None else ''} ({available}); "
+                f"got {k}."
             )
             raise ValueError(msg)
-        Z, _ = self._transform(X, "its neighbours are those of the whole photo")
-        distances, indices = self._search(Z, int(k))
+        if X is None:
+            distances, indices = self._search(self._fit_Z, int(k) + 1)
+            # Each enrolled face is its own nearest: drop it (or, among exact
+            # duplicates, whichever copy of it is last).
+            own = indices == np.arange(self.n_enrolled_)[:, np.newaxis]
+            drop = np.where(own.any(axis=1), own.argmax(axis=1), int(k))
+            keep = np.arange(int(k) + 1)[np.newaxis] != drop[:, np.newaxis]
+            distances = distances[keep].reshape(-1, int(k))
+            indices = indices[keep].reshape(-1, int(k))
+        else:
+            Z, _ = self._transform(X, "its neighbours are those of the whole photo")
+            distances, indices = self._search(Z, int(k))
         return (distances, indices) if return_distance else indices
 
     def _vote(self, Z: np.ndarray, *, score: bool = True) -> tuple[np.ndarray, Any]:
