@@ -1,24 +1,45 @@
 """FaceKNNClassifier on the ORL faces, against its peers; accuracy and speed.
 
-Run by hand: ``python benchmarks/faces.py``. Needs the ORL faces
-(``<PLATEVISION_DATA or ../shared/data>/faces/orl``). Prints:
+Run by hand: ``python benchmarks/faces.py [--no-save]``. Needs the ORL faces
+(``<PLATEVISION_DATA or ../shared/data>/faces/orl``). Prints, and writes to
+``benchmarks/results/faces.txt`` (unless ``--no-save``):
 
 * closed set: per person a random half of the photos for training, the rest
   for testing, seeds 0-4; mean and spread of top-1 accuracy, for
   FaceKNNClassifier and peers (Eigenfaces + SVM as in scikit-learn's example,
-  HOG + 1-NN, LBP 8x8 + chi-square 1-NN, and OpenCV's LBPH / Eigenfaces /
-  Fisherfaces when a separate venv with opencv-contrib-python-headless exists at
-  ``CONTRIB_PYTHON``, default /tmp/contribvenv/bin/python);
+  HOG + 1-NN, LBP 8x8 + chi-square 1-NN, OpenCV's LBPH / Eigenfaces /
+  Fisherfaces and face_recognition's dlib encodings + k-NN);
 * relit ORL: the same, with each test face multiplied by a left-to-right ramp
   0.2..1.0 (one-sided lighting), with and without illumination normalisation;
-* open set: 30 people known, 10 unknown (seeded), threshold 'auto' from the
-  training faces alone: false-accept rate on the unknown people and rate of
-  known test faces correctly identified;
-* speed: fit time, predict time per face with n_jobs=1 and 2, and per face vs
-  the number of enrolled faces (100 to 10,000 synthetic noisy copies).
+* open set: 30 people known, 10 unknown (seeded): false-accept rate on the
+  unknown people and rate of known test faces correctly identified, for
+  FaceKNNClassifier (threshold 'auto'), LBPH (threshold by the same rule, on its
+  own distances) and face_recognition (its distance threshold 0.6, and the
+  same rule);
+* speed: fit time, predict time per face with n_jobs=1 and 2, against LBPH and
+  face_recognition with the same 200 enrolled faces, and per face vs the number
+  of enrolled faces (100 to 10,000 synthetic noisy copies).
+
+The peers are never dependencies of platevision: they run in separate
+interpreters, ``CONTRIB_PYTHON`` (default /tmp/contribvenv/bin/python, with
+opencv-contrib-python-headless and numpy) and ``DLIB_PYTHON`` (default
+/tmp/dlibvenv/bin/python, with dlib-bin, face_recognition,
+face_recognition_models, numpy, Pillow and Click). A peer whose interpreter is
+missing is skipped, with the reason printed. BLAS and OpenMP run on one thread,
+here and in the peers (the machine is shared), so every time is of one core,
+except FaceKNNClassifier's with n_jobs=2.
+
+face_recognition's encodings are computed once per photo (and once per relit
+photo), in two ways: with the whole photo as the face box, and with its HOG
+detector (upsampled once, its default; the largest face, or the whole photo when
+it finds none). They are then classified as in its k-NN example:
+``KNeighborsClassifier(round(sqrt(n_train)), algorithm='ball_tree',
+weights='distance')``, and for the open set a face is unknown when its nearest
+training encoding is farther than 0.6.
 """
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -33,8 +54,49 @@ from platevision.datasets import load_faces
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("PLATEVISION_DATA", ROOT.parent / "shared" / "data"))
+RESULTS = ROOT / "benchmarks" / "results" / "faces.txt"
 CONTRIB_PYTHON = os.environ.get("CONTRIB_PYTHON", "/tmp/contribvenv/bin/python")
+DLIB_PYTHON = os.environ.get("DLIB_PYTHON", "/tmp/dlibvenv/bin/python")
 SEEDS = range(5)
+TARGET_FAR = 0.05  # FaceKNNClassifier's default, used for every 'auto' threshold
+DLIB_THRESHOLD = 0.6  # face_recognition's k-NN example
+#: Peer processes run on one thread (the machine is shared; and for fair timings).
+ONE_THREAD = {
+    **os.environ,
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+
+
+class Report:
+    """Print lines and keep them, to save the report as printed."""
+
+    def __init__(self):
+        self.lines = []
+
+    def __call__(self, text=""):
+        print(text, flush=True)
+        self.lines.extend(text.splitlines() or [""])
+
+
+say = Report()
+
+
+def header_lines():
+    """The title and the house header (date, machine, versions, commit)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import restorer as house  # the house helpers: date, machine, versions
+
+    skip = ("restorer sources", "tesseract")  # not what this benchmark measures
+    lines = [line for line in house.machine_info() if not line.startswith(skip)]
+    return ["FaceKNNClassifier benchmark (benchmarks/faces.py)", *lines]
+
+
+def save(header):
+    if "--no-save" not in sys.argv:
+        text = "\n".join([*header, *say.lines]).rstrip() + "\n"
+        RESULTS.write_text(text, encoding="utf-8")
 
 
 def half_split(y, seed):
@@ -48,13 +110,80 @@ def half_split(y, seed):
     return np.array(train), np.array(test)
 
 
+def open_split(y, seed):
+    """Training and test faces of 30 known people, and the 10 unknown people."""
+    rng = np.random.default_rng(100 + seed)
+    known_people = rng.permutation(np.unique(y))[:30]
+    known = np.isin(y, known_people)
+    train, test = half_split(y, seed)
+    return train[known[train]], test[known[test]], np.flatnonzero(~known)
+
+
 def relight(images):
     """One-sided lighting: multiply each face by a left-to-right ramp 0.2..1.0."""
     ramp = np.linspace(0.2, 1.0, images.shape[2])
     return np.rint(images * ramp[np.newaxis, np.newaxis, :]).astype(np.uint8)
 
 
-# --------------------------------------------------------------------- peers
+def auto_threshold(impostor):
+    """FaceKNNClassifier's 'auto' rule, on any distances.
+
+    Parameters
+    ----------
+    impostor : ndarray of shape (n_train,)
+        For each training face, its distance to the nearest training face of a
+        different person.
+
+    Returns
+    -------
+    threshold : float
+        The ``TARGET_FAR`` quantile of these distances.
+    """
+    return float(np.quantile(impostor, TARGET_FAR, method="lower"))
+
+
+def nearest_impostor(Z, labels):
+    """Euclidean distance of each row of ``Z`` to the nearest row of another label."""
+    D = np.sqrt(np.maximum(((Z[:, None, :] - Z[None]) ** 2).sum(axis=2), 0))
+    D[labels[:, None] == labels[None]] = np.inf
+    return D.min(axis=1)
+
+
+def run_peer(python, script, arrays, mode):
+    """Run ``script`` in another interpreter on ``arrays``; its JSON and arrays.
+
+    The arrays go in and come back as ``.npz`` files (no pickle); the script's
+    last line of output is JSON.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        inputs, outputs = Path(folder) / "in.npz", Path(folder) / "out.npz"
+        np.savez(inputs, **arrays)
+        result = subprocess.run(
+            [python, "-c", script, str(inputs), mode, str(outputs)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=ONE_THREAD,
+        )
+        returned = {}
+        if outputs.exists():
+            with np.load(outputs, allow_pickle=False) as data:
+                returned = {key: data[key] for key in data.files}
+    return json.loads(result.stdout.strip().splitlines()[-1]), returned
+
+
+def peer_status(python, code):
+    """Whether ``python`` runs ``code``: (None, its output), or (the reason, None)."""
+    if not Path(python).exists():
+        return f"{python} not found", None
+    run = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    if run.returncode != 0:
+        last = (run.stderr.strip().splitlines() or ["?"])[-1]
+        return f"{python} fails: {last}", None
+    return None, run.stdout.strip()
+
+
+# ------------------------------------------------------------ in-process peers
 
 
 def eigenfaces_svm(X_train, y_train, X_test):
@@ -96,50 +225,153 @@ def lbp_chi2_1nn(X_train, y_train, X_test):
     return y_train[np.argmin(chi2, axis=1)]
 
 
+# ------------------------------------------------------------- OpenCV contrib
+
 CONTRIB_SCRIPT = r"""
-import json, sys
+import json, sys, time
 import cv2, numpy as np
 data = np.load(sys.argv[1], allow_pickle=False)
-Xtr, ytr, Xte = data["Xtr"], data["ytr"], data["Xte"]
+mode = sys.argv[2]
+Xtr, ytr = list(data["Xtr"]), data["ytr"].astype(np.int32)
+
+
+def nearest(model, faces):
+    found = [model.predict(x) for x in faces]
+    return [int(f[0]) for f in found], [float(f[1]) for f in found]
+
+
 out = {}
-for name, make in [("LBPH", cv2.face.LBPHFaceRecognizer_create),
-                   ("Eigenfaces", cv2.face.EigenFaceRecognizer_create),
-                   ("Fisherfaces", cv2.face.FisherFaceRecognizer_create)]:
-    model = make()
-    model.train(list(Xtr), ytr.astype(np.int32))
-    out[name] = [int(model.predict(x)[0]) for x in Xte]
+if mode == "closed":
+    for name, make in [("LBPH", cv2.face.LBPHFaceRecognizer_create),
+                       ("Eigenfaces", cv2.face.EigenFaceRecognizer_create),
+                       ("Fisherfaces", cv2.face.FisherFaceRecognizer_create)]:
+        model = make()
+        model.train(Xtr, ytr)
+        out[name] = nearest(model, data["Xte"])[0]
+elif mode == "open":
+    # For each training face, its LBPH distance to the nearest training face of
+    # another person: train without that person, predict the person's faces.
+    impostor = np.zeros(len(ytr))
+    for person in np.unique(ytr):
+        others = np.flatnonzero(ytr != person)
+        model = cv2.face.LBPHFaceRecognizer_create()
+        model.train([Xtr[i] for i in others], ytr[others])
+        mine = np.flatnonzero(ytr == person)
+        impostor[mine] = nearest(model, [Xtr[i] for i in mine])[1]
+    model = cv2.face.LBPHFaceRecognizer_create()
+    model.train(Xtr, ytr)
+    out = {"impostor": impostor.tolist(), "test": nearest(model, data["Xte"]),
+           "unknown": nearest(model, data["Xun"])}
+elif mode == "speed":
+    cv2.setNumThreads(1)
+    model = cv2.face.LBPHFaceRecognizer_create()
+    start = time.perf_counter()
+    model.train(Xtr, ytr)
+    out["fit_s"] = time.perf_counter() - start
+    Xte = list(data["Xte"])
+    nearest(model, Xte[:10])  # warm up
+    start = time.perf_counter()
+    nearest(model, Xte)
+    out["predict_s_per_face"] = (time.perf_counter() - start) / len(Xte)
 print(json.dumps(out))
 """
 
+CONTRIB_CHECK = (
+    "import cv2; cv2.face.LBPHFaceRecognizer_create(); print(cv2.__version__)"
+)
 
-def opencv_contrib(X_train, y_train, X_test):
+
+def contrib(mode, X_train, y_train, **arrays):
     """OpenCV's face recognisers, run in the separate contrib venv."""
     labels, codes = np.unique(y_train, return_inverse=True)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "split.npz"
-        np.savez(path, Xtr=X_train, ytr=codes, Xte=X_test)
-        result = subprocess.run(
-            [CONTRIB_PYTHON, "-c", CONTRIB_SCRIPT, str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    return {name: labels[np.array(p)] for name, p in json.loads(result.stdout).items()}
+    out, _ = run_peer(
+        CONTRIB_PYTHON, CONTRIB_SCRIPT, {"Xtr": X_train, "ytr": codes, **arrays}, mode
+    )
+    if mode == "closed":
+        return {name: labels[np.array(p)] for name, p in out.items()}
+    if mode == "open":
+        for key in ("test", "unknown"):
+            out[key] = (labels[np.array(out[key][0])], np.array(out[key][1]))
+        out["impostor"] = np.array(out["impostor"])
+    return out
 
 
-def contrib_available():
-    if not Path(CONTRIB_PYTHON).exists():
-        return False
-    code = "import cv2; cv2.face.LBPHFaceRecognizer_create()"
-    run = subprocess.run([CONTRIB_PYTHON, "-c", code], capture_output=True)
-    return run.returncode == 0
+# ----------------------------------------------------- dlib / face_recognition
+
+DLIB_SCRIPT = r"""
+import json, sys, time
+import numpy as np
+import dlib, face_recognition as fr
+X = np.load(sys.argv[1], allow_pickle=False)["X"]
+
+
+def rgb(x):
+    return np.ascontiguousarray(np.repeat(x[:, :, None], 3, axis=2))
+
+
+def whole(x):
+    return [(0, x.shape[1], x.shape[0], 0)]  # top, right, bottom, left
+
+
+def hog_box(image, x):
+    boxes = fr.face_locations(image)  # HOG, upsampled once (the default)
+    if not boxes:
+        return whole(x), False
+    return [max(boxes, key=lambda b: (b[2] - b[0]) * (b[1] - b[3]))], True
+
+
+fr.face_encodings(rgb(X[0]), whole(X[0]))  # warm up
+encodings = {"box": [], "hog": []}
+found = []
+start = time.perf_counter()
+for x in X:
+    encodings["box"].append(fr.face_encodings(rgb(x), whole(x))[0])
+box_s = (time.perf_counter() - start) / len(X)
+start = time.perf_counter()
+for x in X:
+    image = rgb(x)
+    box, ok = hog_box(image, x)
+    encodings["hog"].append(fr.face_encodings(image, box)[0])
+    found.append(ok)
+hog_s = (time.perf_counter() - start) / len(X)
+np.savez(sys.argv[3], box=np.array(encodings["box"]), hog=np.array(encodings["hog"]),
+         found=np.array(found))
+print(json.dumps({"box_s_per_face": box_s, "hog_s_per_face": hog_s}))
+"""
+
+DLIB_CHECK = (
+    "import dlib, face_recognition as fr; "
+    "print(f'dlib {dlib.__version__}, face_recognition {fr.__version__}')"
+)
+
+
+def dlib_encodings(X):
+    """face_recognition's 128-d encodings of every face, both ways, and timings."""
+    out, arrays = run_peer(DLIB_PYTHON, DLIB_SCRIPT, {"X": X}, "encode")
+    return {**arrays, **out}
+
+
+def dlib_knn(E_train, y_train, E_test, threshold=None, n_neighbors=None):
+    """face_recognition's k-NN example: k = round(sqrt(n)), distance weights."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    k = n_neighbors or int(round(math.sqrt(len(E_train))))
+    knn = KNeighborsClassifier(k, algorithm="ball_tree", weights="distance")
+    knn.fit(E_train, y_train)
+    pred = knn.predict(E_test).astype(object)
+    if threshold is not None:
+        nearest = knn.kneighbors(E_test, n_neighbors=1)[0][:, 0]
+        pred[nearest > threshold] = "unknown"
+    return pred
+
+
+DLIB_WAYS = (("box", "whole photo"), ("hog", "HOG detector"))
 
 
 # ----------------------------------------------------------------- sections
 
 
-def closed_set(X, y, relit=False):
-    have_contrib = contrib_available()
+def closed_set(X, y, peers, relit=False):
     scores = {}
 
     def add(name, pred, truth):
@@ -166,52 +398,104 @@ def closed_set(X, y, relit=False):
             lbp_chi2_1nn(X_train, y_train, X_test),
             y_test,
         )
-        if have_contrib:
-            for name, pred in opencv_contrib(X_train, y_train, X_test).items():
+        if peers["contrib"]:
+            for name, pred in contrib("closed", X_train, y_train, Xte=X_test).items():
                 add(f"OpenCV {name}", pred, y_test)
+        if peers["dlib"]:
+            test_codes = peers["dlib"]["relit" if relit else "plain"]
+            for way, label in DLIB_WAYS:
+                E = peers["dlib"]["plain"][way]
+                E_test = test_codes[way][test]
+                for k, how in ((None, "k-NN as its example"), (1, "1-NN")):
+                    pred = dlib_knn(E[train], y_train, E_test, n_neighbors=k)
+                    add(f"face_recognition ({label}), {how}", pred, y_test)
     title = "relit ORL (test faces x ramp 0.2..1.0)" if relit else "ORL closed set"
-    print(f"\n== {title}: top-1 accuracy, 5 train / 5 test per person, seeds 0-4")
+    say(f"\n== {title}: top-1 accuracy, 5 train / 5 test per person, seeds 0-4")
     for name, values in scores.items():
-        print(f"  {name:45s} {np.mean(values):.4f} +- {np.std(values):.4f}")
-    if not have_contrib:
-        print(
-            f"  OpenCV LBPH/Eigenfaces/Fisherfaces: skipped ({CONTRIB_PYTHON} with "
-            "opencv-contrib-python-headless not available)"
-        )
+        say(f"  {name:60s} {np.mean(values):.4f} +- {np.std(values):.4f}")
+    for key, reason in peers["skipped"].items():
+        say(f"  {key}: skipped ({reason})")
 
 
-def open_set(X, y):
-    print(
-        "\n== open set: 30 known people, 10 unknown, threshold 'auto' "
-        "(target_far=0.05), seeds 0-4"
+def open_set(X, y, peers):
+    say(
+        "\n== open set: 30 known people (5 training faces each), 10 unknown "
+        "(all their 100 faces), seeds 0-4"
     )
-    fars, identified, thresholds = [], [], []
+    say(
+        "  'auto' rule (FaceKNNClassifier's, applied to LBPH's and face_recognition's"
+        "\n  distances too): for each training face, its distance to the nearest"
+        "\n  training face of another person; threshold = the "
+        f"{TARGET_FAR:g} quantile of these"
+        "\n  (training faces only). FAR: unknown faces accepted as someone;"
+        "\n  identified: known test faces given their right name."
+    )
+    results = {}
+
+    def add(name, threshold, pred_unknown, pred_test, y_test):
+        row = results.setdefault(name, ([], [], []))
+        row[0].append(threshold)
+        row[1].append(np.mean(pred_unknown != "unknown"))
+        row[2].append(np.mean(pred_test == y_test))
+
     for seed in SEEDS:
-        rng = np.random.default_rng(100 + seed)
-        known_people = rng.permutation(np.unique(y))[:30]
-        known = np.isin(y, known_people)
-        train, test = half_split(y, seed)
-        train = train[known[train]]
-        test = test[known[test]]
+        train, test, unknown = open_split(y, seed)
         clf = FaceKNNClassifier(unknown_threshold="auto").fit(X[train], y[train])
-        far = np.mean(clf.predict(X[~known]) != "unknown")
-        ok = np.mean(clf.predict(X[test]) == y[test])
-        fars.append(far)
-        identified.append(ok)
-        thresholds.append(clf.threshold_)
-        print(
-            f"  seed {seed}: threshold {clf.threshold_:.4f}  FAR on unknown "
-            f"{far:.3f}  known correctly identified {ok:.3f}"
+        add(
+            "FaceKNNClassifier (threshold 'auto')",
+            clf.threshold_,
+            clf.predict(X[unknown]),
+            clf.predict(X[test]),
+            y[test],
         )
-    print(
-        f"  mean FAR {np.mean(fars):.3f} +- {np.std(fars):.3f}; known correctly "
-        f"identified {np.mean(identified):.3f} +- {np.std(identified):.3f}"
-    )
+        if peers["contrib"]:
+            lbph_open(X, y, train, test, unknown, add)
+        if peers["dlib"]:
+            dlib_open(peers["dlib"]["plain"], y, train, test, unknown, add)
+    say(f"  {'method':60s} {'threshold':>9s} {'FAR':>14s} {'identified':>14s}")
+    for name, (thresholds, fars, identified) in results.items():
+        say(
+            f"  {name:60s} {np.mean(thresholds):9.4f} {np.mean(fars):.3f} +- "
+            f"{np.std(fars):.3f} {np.mean(identified):.3f} +- {np.std(identified):.3f}"
+        )
+    say("  (threshold: mean over the seeds; FAR and identified: mean +- std)")
+    for key, reason in peers["skipped"].items():
+        say(f"  {key}: skipped ({reason})")
 
 
-def speed(X, y):
-    print("\n== speed (ORL, 200 training faces, 200 test faces)")
-    train, test = half_split(y, 0)
+def lbph_open(X, y, train, test, unknown, add):
+    out = contrib("open", X[train], y[train], Xte=X[test], Xun=X[unknown])
+    threshold = auto_threshold(out["impostor"])
+
+    def decide(key):
+        labels, distances = out[key]
+        return np.where(distances > threshold, "unknown", labels.astype(object))
+
+    name = "OpenCV LBPH (threshold 'auto' rule, chi2 distance)"
+    add(name, threshold, decide("unknown"), decide("test"), y[test])
+
+
+def dlib_open(codes, y, train, test, unknown, add):
+    for way, label in DLIB_WAYS:
+        E = codes[way]
+        rules = (
+            (f"threshold {DLIB_THRESHOLD} (its example)", DLIB_THRESHOLD),
+            (
+                "threshold 'auto' rule",
+                auto_threshold(nearest_impostor(E[train], y[train])),
+            ),
+        )
+        for how, threshold in rules:
+            add(
+                f"face_recognition ({label}), {how}",
+                threshold,
+                dlib_knn(E[train], y[train], E[unknown], threshold),
+                dlib_knn(E[train], y[train], E[test], threshold),
+                y[test],
+            )
+
+
+def face_knn_speed(X, y, train, test):
     for n_jobs in (1, 2):
         clf = FaceKNNClassifier(n_jobs=n_jobs)
         start = time.perf_counter()
@@ -220,13 +504,53 @@ def speed(X, y):
         clf.predict(X[test[:10]])  # warm up the workers
         start = time.perf_counter()
         clf.predict(X[test])
-        per_face = (time.perf_counter() - start) / len(test)
-        print(
-            f"  n_jobs={n_jobs}: fit {fit_time:.2f} s; predict "
-            f"{1000 * per_face:.2f} ms per face (batch of {len(test)})"
+        batch = (time.perf_counter() - start) / len(test)
+        line = (
+            f"  FaceKNNClassifier n_jobs={n_jobs}: fit {fit_time:.2f} s; predict "
+            f"{1000 * batch:.2f} ms per face (batch of {len(test)})"
         )
+        if n_jobs == 1:
+            start = time.perf_counter()
+            for face in X[test]:
+                clf.predict(face[np.newaxis])
+            single = (time.perf_counter() - start) / len(test)
+            line += f", {1000 * single:.2f} ms per face one at a time"
+        say(line)
 
-    print("\n== predict time per face vs enrolled faces (synthetic noisy copies)")
+
+def speed(X, y, peers):
+    train, test = half_split(y, 0)
+    say(
+        f"\n== speed (ORL seed 0 split: {len(train)} enrolled faces, "
+        f"{len(test)} test faces; peers on one thread)"
+    )
+    face_knn_speed(X, y, train, test)
+    if peers["contrib"]:
+        out = contrib("speed", X[train], y[train], Xte=X[test])
+        say(
+            f"  OpenCV LBPH (cv2.setNumThreads(1)): fit {out['fit_s']:.2f} s; predict "
+            f"{1000 * out['predict_s_per_face']:.2f} ms per face (one at a time, "
+            "its only way)"
+        )
+    if peers["dlib"]:
+        codes = peers["dlib"]["plain"]
+        E, start = codes["box"], time.perf_counter()
+        dlib_knn(E[train], y[train], E[test], DLIB_THRESHOLD)
+        knn = (time.perf_counter() - start) / len(test)
+        say(
+            "  face_recognition: encoding "
+            f"{1000 * codes['box_s_per_face']:.1f} ms per face with the whole photo "
+            f"as box, {1000 * codes['hog_s_per_face']:.1f} ms with HOG detection "
+            f"(mean over all {len(X)} faces, one at a time); + k-NN "
+            f"{1000 * knn:.2f} ms per face (fit and predict, batch of {len(test)})"
+        )
+    for key, reason in peers["skipped"].items():
+        say(f"  {key}: skipped ({reason})")
+    enrolled_speed(X, y, train, test)
+
+
+def enrolled_speed(X, y, train, test):
+    say("\n== predict time per face vs enrolled faces (synthetic noisy copies)")
     rng = np.random.default_rng(0)
     base = FaceKNNClassifier(unknown_threshold=None).fit(X[train], y[train])
     Z, labels = base._fit_Z, base._fit_y
@@ -250,20 +574,77 @@ def speed(X, y):
             start = time.perf_counter()
             clf.predict(face[np.newaxis])
             one.append(time.perf_counter() - start)
-        print(
+        say(
             f"  {n:6d} enrolled: {1000 * min(timings):.2f} ms per face in a batch "
             f"of 50; {1000 * np.median(one):.2f} ms for a single face"
         )
 
 
+def find_peers(X):
+    """The peers that can run, their versions, and why the others cannot."""
+    peers = {"contrib": False, "dlib": None, "skipped": {}, "versions": []}
+    reason, version = peer_status(CONTRIB_PYTHON, CONTRIB_CHECK)
+    if reason:
+        peers["skipped"]["OpenCV LBPH/Eigenfaces/Fisherfaces"] = reason
+    else:
+        peers["contrib"] = True
+        peers["versions"].append(f"opencv-contrib {version} ({CONTRIB_PYTHON})")
+    reason, version = peer_status(DLIB_PYTHON, DLIB_CHECK)
+    if reason:
+        peers["skipped"]["face_recognition"] = reason
+    else:
+        peers["versions"].append(f"{version} ({DLIB_PYTHON})")
+        peers["dlib"] = {
+            "plain": dlib_encodings(X),
+            "relit": dlib_encodings(relight(X)),
+        }
+    return peers
+
+
+def load_average():
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main():
+    from threadpoolctl import threadpool_limits
+
+    started = time.perf_counter()
+    header = header_lines()
     faces = load_faces(data_home=DATA, load_images=True)
     X, y = np.stack(faces.images), faces.target
-    print(f"ORL: {len(X)} faces of {len(np.unique(y))} people, {X.shape[1:]} px")
-    closed_set(X, y)
-    closed_set(X, y, relit=True)
-    open_set(X, y)
-    speed(X, y)
+    # One BLAS/OpenMP thread here and in the peers: on the shared, loaded 2-core
+    # machine, two OpenBLAS threads made the Eigenfaces + SVC grid about 9 times
+    # slower (115 s against 12.5 s for one seed).
+    threadpool_limits(1)
+    say(
+        "threads: BLAS/OpenMP limited to 1 (threadpoolctl here, "
+        "OMP/OPENBLAS_NUM_THREADS=1 in the peers)"
+    )
+    say(f"load average (1, 5, 15 min) at the start: {load_average()}")
+    peers = find_peers(X)
+    say("peers: " + ("; ".join(peers["versions"]) or "none"))
+    say(f"ORL: {len(X)} faces of {len(np.unique(y))} people, {X.shape[1:]} px")
+    if peers["dlib"]:
+        for key, codes in peers["dlib"].items():
+            say(
+                f"face_recognition's HOG detector found a face in "
+                f"{int(codes['found'].sum())} of {len(X)} {key} photos "
+                "(the others: whole photo as box)"
+            )
+    save(header)
+    for section in (
+        lambda: closed_set(X, y, peers),
+        lambda: closed_set(X, y, peers, relit=True),
+        lambda: open_set(X, y, peers),
+        lambda: speed(X, y, peers),
+    ):
+        section()
+        save(header)
+    say(
+        f"\nrun time: {(time.perf_counter() - started) / 60:.1f} min; load average "
+        f"at the end: {load_average()}"
+    )
+    save(header)
 
 
 if __name__ == "__main__":
