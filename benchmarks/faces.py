@@ -382,11 +382,16 @@ def closed_set(X, y, peers, relit=False):
         X_train, y_train = X[train], y[train]
         X_test = relight(X[test]) if relit else X[test]
         y_test = y[test]
-        for ill in ("tan_triggs", None):
+        for ill in ("both", "tan_triggs", None):
             clf = FaceKNNClassifier(illumination=ill).fit(X_train, y_train)
-            add(f"FaceKNNClassifier(illumination={ill!r})", clf.predict(X_test), y_test)
+            default = " (default)" if ill == "both" else ""
+            add(
+                f"FaceKNNClassifier(illumination={ill!r}){default}",
+                clf.predict(X_test),
+                y_test,
+            )
         clf = FaceKNNClassifier("both").fit(X_train, y_train)
-        add("FaceKNNClassifier('both')", clf.predict(X_test), y_test)
+        add("FaceKNNClassifier(features='both')", clf.predict(X_test), y_test)
         add(
             "Eigenfaces + SVC (PCA whiten, rbf grid)",
             eigenfaces_svm(X_train, y_train, X_test),
@@ -423,10 +428,12 @@ def open_set(X, y, peers):
         "(all their 100 faces), seeds 0-4"
     )
     say(
-        "  'auto' rule (FaceKNNClassifier's, applied to LBPH's and face_recognition's"
-        "\n  distances too): for each training face, its distance to the nearest"
-        "\n  training face of another person; threshold = the "
-        f"{TARGET_FAR:g} quantile of these"
+        "  'auto' rule (FaceKNNClassifier's with rejection='distance', applied to "
+        "LBPH's\n  and face_recognition's distances too): for each training face, "
+        "its distance to\n  the nearest training face of another person; threshold "
+        f"= the {TARGET_FAR:g} quantile of these"
+        "\n  (rejection='ratio', FaceKNNClassifier's default, scores the nearest "
+        "distance\n  over the nearest other person's distance instead)"
         "\n  (training faces only). FAR: unknown faces accepted as someone;"
         "\n  identified: known test faces given their right name."
     )
@@ -440,14 +447,16 @@ def open_set(X, y, peers):
 
     for seed in SEEDS:
         train, test, unknown = open_split(y, seed)
-        clf = FaceKNNClassifier(unknown_threshold="auto").fit(X[train], y[train])
-        add(
-            "FaceKNNClassifier (threshold 'auto')",
-            clf.threshold_,
-            clf.predict(X[unknown]),
-            clf.predict(X[test]),
-            y[test],
-        )
+        for rejection in ("ratio", "distance"):
+            clf = FaceKNNClassifier(unknown_threshold="auto", rejection=rejection)
+            clf.fit(X[train], y[train])
+            add(
+                f"FaceKNNClassifier ('auto', rejection={rejection!r})",
+                clf.threshold_,
+                clf.predict(X[unknown]),
+                clf.predict(X[test]),
+                y[test],
+            )
         if peers["contrib"]:
             lbph_open(X, y, train, test, unknown, add)
         if peers["dlib"]:
