@@ -3,6 +3,11 @@
 A plate is found through its characters: dark blobs of character shape, of similar
 height, side by side on one line. Adaptive thresholding at a few neighbourhood sizes
 finds the blobs whatever the lighting; a union-find joins neighbours into rows.
+
+Ink is a pixel darker than its neighbourhood's mean by a share of the
+neighbourhood's standard deviation (Niblack's rule), so that faint characters on a
+dull, dirty or badly lit plate are found as well as crisp ones: a fixed margin of
+grey levels misses them.
 """
 
 from __future__ import annotations
@@ -17,14 +22,51 @@ __all__ = ["CharacterRow", "find_character_rows", "regularise_row", "row_box"]
 CharacterRow = np.ndarray
 
 
-def _character_blobs(
-    grey: np.ndarray, block_size: int, offset: float, height_range: tuple[int, int]
-) -> np.ndarray:
+def _box_sums(integral: np.ndarray, block: int, shape: tuple[int, int]) -> np.ndarray:
+    """Sums over the ``block`` x ``block`` window centred on each pixel."""
+    rows, cols = shape
+    return (
+        integral[block : block + rows, block : block + cols]
+        - integral[:rows, block : block + cols]
+        - integral[block : block + rows, :cols]
+        + integral[:rows, :cols]
+    )
+
+
+class _LocalStatistics:
+    """Means and standard deviations of a grey image over square windows.
+
+    From integral images of the image and its square, borders replicated; in
+    float64 on integer grey levels, so the sums are exact and every platform
+    finds the same ink.
+    """
+
+    def __init__(self, grey: np.ndarray, largest: int) -> None:
+        self.grey = grey.astype(np.float64)
+        self.pad = largest // 2
+        padded = np.pad(self.grey, self.pad, mode="edge")
+        self.integral = np.zeros((padded.shape[0] + 1, padded.shape[1] + 1))
+        self.integral[1:, 1:] = padded.cumsum(axis=0).cumsum(axis=1)
+        self.integral_sq = np.zeros_like(self.integral)
+        self.integral_sq[1:, 1:] = (padded**2).cumsum(axis=0).cumsum(axis=1)
+
+    def ink(self, block: int, offset: float, contrast: float) -> np.ndarray:
+        """Pixels darker than the window mean by ``max(offset, contrast * std)``."""
+        start = self.pad - block // 2
+        window = np.s_[start:, start:]
+        n = float(block * block)
+        shape = self.grey.shape
+        total = _box_sums(self.integral[window], block, shape)
+        total_sq = _box_sums(self.integral_sq[window], block, shape)
+        mean = total / n
+        std = np.sqrt(np.maximum(total_sq / n - mean**2, 0.0))
+        return self.grey < mean - np.maximum(offset, contrast * std)
+
+
+def _character_blobs(ink: np.ndarray, height_range: tuple[int, int]) -> np.ndarray:
     import cv2
 
-    binary = cv2.adaptiveThreshold(
-        grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block_size, offset
-    )
+    binary = ink.astype(np.uint8)
     _, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     x, y, w, h, area = stats[1:].T
     low, high = height_range
@@ -91,8 +133,9 @@ def _same_row(a: CharacterRow, b: CharacterRow) -> bool:
 def find_character_rows(
     grey: np.ndarray,
     *,
-    block_sizes: Sequence[int] = (25, 51),
-    offset: float = 10.0,
+    block_sizes: Sequence[int] = (15, 25, 51),
+    offset: float = 3.0,
+    contrast: float = 0.3,
     height_range: tuple[int, int] = (8, 200),
     min_length: int = 4,
 ) -> list[CharacterRow]:
@@ -102,11 +145,15 @@ def find_character_rows(
     ----------
     grey : (M, N) ndarray of uint8
         The photo, dark ink on a lighter plate.
-    block_sizes : sequence of odd int, default=(25, 51)
+    block_sizes : sequence of odd int, default=(15, 25, 51)
         Neighbourhood sizes of the adaptive threshold, in pixels; each finds its own
         rows (small ones suit small plates).
-    offset : float, default=10
-        How much darker than its neighbourhood (in grey levels of 255) ink is.
+    offset : float, default=3
+        How much darker than its neighbourhood's mean ink is at least, in grey
+        levels of 255.
+    contrast : float, default=0.3
+        How much darker ink is in standard deviations of its neighbourhood (when
+        that is more than ``offset``).
     height_range : (int, int), default=(8, 200)
         Heights of the characters looked for, in pixels.
     min_length : int, default=4
@@ -118,8 +165,10 @@ def find_character_rows(
         Each row's character boxes ``(x, y, width, height)``, left to right.
     """
     rows: list[CharacterRow] = []
+    statistics = _LocalStatistics(grey, max(int(b) for b in block_sizes))
     for block_size in block_sizes:
-        blobs = _character_blobs(grey, int(block_size), offset, height_range)
+        ink = statistics.ink(int(block_size), offset, contrast)
+        blobs = _character_blobs(ink, height_range)
         for row in _join_rows(blobs, min_length):
             if not any(_same_row(row, seen) for seen in rows):
                 rows.append(row)
