@@ -16,51 +16,48 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["CharacterRow", "find_character_rows", "regularise_row", "row_box"]
+__all__ = [
+    "CharacterRow",
+    "find_character_rows",
+    "regularise_row",
+    "row_box",
+    "row_irregularity",
+]
 
 #: A row: (n, 4) int array of character boxes (x, y, width, height), left to right.
 CharacterRow = np.ndarray
 
 
-def _box_sums(integral: np.ndarray, block: int, shape: tuple[int, int]) -> np.ndarray:
-    """Sums over the ``block`` x ``block`` window centred on each pixel."""
-    rows, cols = shape
-    return (
-        integral[block : block + rows, block : block + cols]
-        - integral[:rows, block : block + cols]
-        - integral[block : block + rows, :cols]
-        + integral[:rows, :cols]
-    )
-
-
 class _LocalStatistics:
-    """Means and standard deviations of a grey image over square windows.
+    """Means and variances of a grey image over square windows.
 
-    From integral images of the image and its square, borders replicated; in
-    float64 on integer grey levels, so the sums are exact and every platform
-    finds the same ink.
+    From OpenCV's box sums of the image and its square: integer sums, exact
+    whatever the order of addition, so every platform finds the same ink.
+    Borders are replicated.
     """
 
-    def __init__(self, grey: np.ndarray, largest: int) -> None:
-        self.grey = grey.astype(np.float64)
-        self.pad = largest // 2
-        padded = np.pad(self.grey, self.pad, mode="edge")
-        self.integral = np.zeros((padded.shape[0] + 1, padded.shape[1] + 1))
-        self.integral[1:, 1:] = padded.cumsum(axis=0).cumsum(axis=1)
-        self.integral_sq = np.zeros_like(self.integral)
-        self.integral_sq[1:, 1:] = (padded**2).cumsum(axis=0).cumsum(axis=1)
+    def __init__(self, grey: np.ndarray) -> None:
+        self.grey_u8 = np.ascontiguousarray(grey, dtype=np.uint8)
+        self.grey = self.grey_u8.astype(np.float32)
 
     def ink(self, block: int, offset: float, contrast: float) -> np.ndarray:
         """Pixels darker than the window mean by ``max(offset, contrast * std)``."""
-        start = self.pad - block // 2
-        window = np.s_[start:, start:]
-        n = float(block * block)
-        shape = self.grey.shape
-        total = _box_sums(self.integral[window], block, shape)
-        total_sq = _box_sums(self.integral_sq[window], block, shape)
-        mean = total / n
-        std = np.sqrt(np.maximum(total_sq / n - mean**2, 0.0))
-        return self.grey < mean - np.maximum(offset, contrast * std)
+        import cv2
+
+        size, n = (block, block), float(block * block)
+        border = cv2.BORDER_REPLICATE
+        total = cv2.boxFilter(
+            self.grey_u8, cv2.CV_32S, size, normalize=False, borderType=border
+        )
+        total_sq = cv2.sqrBoxFilter(
+            self.grey_u8, cv2.CV_64F, size, normalize=False, borderType=border
+        )
+        mean = total.astype(np.float32) / np.float32(n)
+        # Darker by d: ink when d > offset and d^2 > contrast^2 * variance
+        # (elementwise float32: exactly rounded, the same on every platform).
+        darker = mean - self.grey
+        variance = (total_sq / n).astype(np.float32) - mean * mean
+        return (darker > offset) & (darker * darker > contrast**2 * variance)
 
 
 def _character_blobs(ink: np.ndarray, height_range: tuple[int, int]) -> np.ndarray:
@@ -124,6 +121,24 @@ def row_box(row: CharacterRow) -> tuple[int, int, int, int]:
     return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
 
 
+def row_irregularity(row: CharacterRow) -> float:
+    """How little a row looks like printed characters: 0 for a perfect row.
+
+    The sum of the spreads, relative to the median character height or pitch,
+    of the characters' heights, tops and bottoms and of the distances between
+    their centres. A plate's characters share a height and a baseline and are
+    evenly spaced; a row of leaves, grille bars or letters of a slogan rarely are.
+    """
+    heights = row[:, 3].astype(float)
+    height = max(float(np.median(heights)), 1.0)
+    tops = row[:, 1].astype(float)
+    spread = (np.std(heights) + np.std(tops) + np.std(tops + heights)) / height
+    if len(row) > 2:
+        steps = np.diff(row[:, 0] + row[:, 2] / 2.0)
+        spread += float(np.std(steps)) / max(float(np.median(steps)), 1.0)
+    return float(spread)
+
+
 def _same_row(a: CharacterRow, b: CharacterRow) -> bool:
     if len(a) != len(b):
         return False
@@ -165,7 +180,7 @@ def find_character_rows(
         Each row's character boxes ``(x, y, width, height)``, left to right.
     """
     rows: list[CharacterRow] = []
-    statistics = _LocalStatistics(grey, max(int(b) for b in block_sizes))
+    statistics = _LocalStatistics(grey)
     for block_size in block_sizes:
         ink = statistics.ink(int(block_size), offset, contrast)
         blobs = _character_blobs(ink, height_range)
