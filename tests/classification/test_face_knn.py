@@ -306,3 +306,32 @@ def test_orl_strangers_are_mostly_rejected(orl):
     assert np.mean(stranger_pred == "unknown") >= 0.8
     known_test = test[known[test]]
     assert np.mean(clf.predict(X[known_test]) == y[known_test]) >= 0.8
+
+
+def _light_from_one_side(images, darkest=0.2):
+    """Multiply each face by a left-to-right ramp from ``darkest`` to 1."""
+    ramp = np.linspace(darkest, 1.0, images.shape[2])
+    return np.rint(images * ramp[np.newaxis, np.newaxis, :]).astype(np.uint8)
+
+
+def test_orl_faces_lit_from_one_side(orl):
+    X, y = orl
+    train, test = _half_split(y)
+    relit = _light_from_one_side(X[test])
+    scores = {
+        ill: FaceKNNClassifier(illumination=ill)
+        .fit(X[train], y[train])
+        .score(relit, y[test])
+        for ill in ("both", None)
+    }
+    # The normalised view keeps most faces recognisable; the face as it is
+    # loses more of them (measured: 0.97 against 0.93 over 5 splits).
+    assert scores["both"] >= 0.93
+    assert scores["both"] > scores[None]
+
+
+def test_synthetic_faces_lit_from_one_side(small):
+    X, y, people = _synthetic_faces(n_people=6, noise=0.03)
+    queries = np.clip(people * np.linspace(0.15, 1.0, people.shape[2]), 0, 1)
+    clf = FaceKNNClassifier(**small).fit(X, y)
+    assert clf.predict(queries).tolist() == [f"p{i}" for i in range(6)]
