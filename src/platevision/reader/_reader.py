@@ -178,13 +178,12 @@ class PlateReader(BaseEstimator):
     ink : {'dark', 'light', 'both'}, default='dark'
         The plates' characters are darker than the plate (most regions), lighter,
         or either (twice the work).
-    block_sizes : tuple of int, default=(11, 15, 25, 51)
+    block_sizes : tuple of int, default=(15, 25, 51)
         Neighbourhood sizes, in pixels, of the adaptive thresholds that find the
         characters (odd; small ones find small plates). A pixel is ink when it
         is darker than its neighbourhood's mean by 0.3 of the neighbourhood's
         standard deviation (and at least 3 grey levels), so faint characters
-        are found too; horizontal lines longer than 1.5 neighbourhoods (a
-        plate's frame) are left out, so characters touching them are found.
+        are found too.
     char_height : tuple of (int, int), default=(8, 200)
         Smallest and largest character heights looked for, in pixels.
     skip_cost : float, default=2.0
@@ -263,7 +262,7 @@ class PlateReader(BaseEstimator):
         restorer: Any = None,
         n_readings: int = 5,
         ink: str = "dark",
-        block_sizes: tuple[int, ...] = (11, 15, 25, 51),
+        block_sizes: tuple[int, ...] = (15, 25, 51),
         char_height: tuple[int, int] = (8, 200),
         skip_cost: float = 2.0,
         min_evidence: float = -2.5,

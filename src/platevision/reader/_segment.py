@@ -41,13 +41,7 @@ class _LocalStatistics:
         self.grey = self.grey_u8.astype(np.float32)
 
     def ink(self, block: int, offset: float, contrast: float) -> np.ndarray:
-        """Pixels darker than the window mean by ``max(offset, contrast * std)``.
-
-        Horizontal runs of ink longer than 1.5 windows are left out: they are
-        the lines of a plate's frame or a bumper, and a character touching one
-        would otherwise be lost in it (a character's own strokes are shorter
-        at the scale that finds it).
-        """
+        """Pixels darker than the window mean by ``max(offset, contrast * std)``."""
         import cv2
 
         size, n = (block, block), float(block * block)
@@ -63,10 +57,7 @@ class _LocalStatistics:
         # (elementwise float32: exactly rounded, the same on every platform).
         darker = mean - self.grey
         variance = (total_sq / n).astype(np.float32) - mean * mean
-        ink = (darker > offset) & (darker * darker > contrast**2 * variance)
-        line = np.ones((1, int(1.5 * block)), np.uint8)
-        lines = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, line)
-        return ink & ~lines.astype(bool)
+        return (darker > offset) & (darker * darker > contrast**2 * variance)
 
 
 def _character_blobs(ink: np.ndarray, height_range: tuple[int, int]) -> np.ndarray:
@@ -157,7 +148,7 @@ def _same_row(a: CharacterRow, b: CharacterRow) -> bool:
 def find_character_rows(
     grey: np.ndarray,
     *,
-    block_sizes: Sequence[int] = (11, 15, 25, 51),
+    block_sizes: Sequence[int] = (15, 25, 51),
     offset: float = 3.0,
     contrast: float = 0.3,
     height_range: tuple[int, int] = (8, 200),
@@ -169,7 +160,7 @@ def find_character_rows(
     ----------
     grey : (M, N) ndarray of uint8
         The photo, dark ink on a lighter plate.
-    block_sizes : sequence of odd int, default=(11, 15, 25, 51)
+    block_sizes : sequence of odd int, default=(15, 25, 51)
         Neighbourhood sizes of the adaptive threshold, in pixels; each finds its own
         rows (small ones suit small plates).
     offset : float, default=3
