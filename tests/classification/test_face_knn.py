@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 from scipy.ndimage import gaussian_filter
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 
 from platevision.classification import FaceKNNClassifier, detect_faces
 from platevision.exceptions import FaceNotFoundWarning
@@ -335,3 +335,26 @@ def test_synthetic_faces_lit_from_one_side(small):
     queries = np.clip(people * np.linspace(0.15, 1.0, people.shape[2]), 0, 1)
     clf = FaceKNNClassifier(**small).fit(X, y)
     assert clf.predict(queries).tolist() == [f"p{i}" for i in range(6)]
+
+
+class _Centre(TransformerMixin, BaseEstimator):
+    """Flattened images minus their training mean: a transformer that learns."""
+
+    def fit(self, X, y=None):
+        self.mean_ = np.mean([np.ravel(x) for x in X], axis=0)
+        return self
+
+    def transform(self, X):
+        return np.array([np.ravel(x) for x in X]) - self.mean_
+
+
+def test_each_view_has_transformers_fitted_on_it(small):
+    X, y, _ = _synthetic_faces()
+    clf = FaceKNNClassifier(_Centre(), metric="euclidean", **small).fit(X, y)
+    assert clf.illumination == "both"
+    as_is, normalised = (views[0] for views in clf._view_features)
+    assert as_is is not normalised
+    assert not np.allclose(as_is.mean_, normalised.mean_)
+    # Centred on its own view's mean, every part of the training features is 0
+    # on average (a transformer fitted on the other view would leave an offset).
+    np.testing.assert_allclose(clf._fit_Z.mean(axis=0), 0.0, atol=1e-12)

@@ -156,4 +156,4 @@ def test_predict_top_out_of_range(cars, tmp_path, run_cli):
                     "hog", "--n-estimators", "10", "-q"])[0] == 0  # fmt: skip
     code, out, err = run_cli(["cars", "predict", model, photos[0], "--top", "3"])
     assert (code, out) == (1, "")
-    assert "--top must be in [1, 2] (the model's makes); got 3." in err
+    assert "--top must be in [1, 2] (the model's labels); got 3." in err

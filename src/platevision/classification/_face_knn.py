@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import warnings
 from numbers import Integral, Real
 from typing import Any
@@ -272,7 +271,10 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         with 10 strangers and ``target_far=0.05``, the ratio identifies 0.93 of
         the known faces and the distance 0.90, at the same false-accept rate.
         It needs 3 people or more enrolled (with fewer, ``'auto'`` falls back
-        to the distance, see ``rejection_``).
+        to the distance, see ``rejection_``). The other person is other than
+        the nearest face's, also when ``n_neighbors > 1`` lets the vote name
+        someone else. A float ``unknown_threshold`` is on the scale of the
+        score in use: a ratio in [0, 1], or a distance.
     target_far : float in (0, 1), default=0.05
         The false-accept rate ``'auto'`` calibrates to: the fraction of
         strangers that would still be recognised as someone.
@@ -294,7 +296,8 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         The enrolled people, sorted (``unknown_label`` is not among them);
         columns of :meth:`predict_proba`.
     features_ : transformer
-        The fitted feature transformer.
+        The fitted feature transformer (of the first view of the faces, the
+        face as it is, with ``illumination='both'``; each view has its own).
     threshold_ : float or None
         The rejection threshold in use (learned when
         ``unknown_threshold='auto'``), on the scale of ``rejection_``.
@@ -457,20 +460,21 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
 
     def _embed(self, faces: list[list[np.ndarray]]) -> np.ndarray:
         """Features of every view of every face, each part weighted equally."""
-        n_views = len(faces[0]) if faces else 1
+        n_views = len(self._view_features)
         n_parts = n_views * len(self.features_list_)
         parts = []
-        for view, transformer in itertools.product(range(n_views), self.features_list_):
-            images = [face[view] for face in faces]
-            values = np.asarray(transformer.transform(images), dtype=np.float64)
-            if self.metric == "hellinger":
-                values = _hellinger(values)
-            elif self.metric == "cosine":
-                norms = np.linalg.norm(values, axis=1, keepdims=True)
-                values = values / np.where(norms > 0, norms, 1.0)
-            elif self.metric == "chi2":
-                values = np.clip(values, 0.0, None)
-            parts.append(values / np.sqrt(n_parts))
+        for view, transformers in enumerate(self._view_features):
+            for transformer in transformers:
+                images = [face[view] for face in faces]
+                values = np.asarray(transformer.transform(images), dtype=np.float64)
+                if self.metric == "hellinger":
+                    values = _hellinger(values)
+                elif self.metric == "cosine":
+                    norms = np.linalg.norm(values, axis=1, keepdims=True)
+                    values = values / np.where(norms > 0, norms, 1.0)
+                elif self.metric == "chi2":
+                    values = np.clip(values, 0.0, None)
+                parts.append(values / np.sqrt(n_parts))
         return np.hstack(parts)
 
     def _distances(self, A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -610,11 +614,17 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             msg = f"y must hold one label per image ({len(faces)}); got {len(y)}."
             raise ValueError(msg)
         self._warn_not_found(found, items, "used whole for training")
-        # The transformers are fitted on the first view of each face.
-        self.features_list_ = [
-            transformer.fit([views[0] for views in faces])
-            for transformer in self._make_features(self._face_size)
+        # Each view (the face as it is, normalised) has transformers of its
+        # own, fitted on that view: a transformer that learns from the faces
+        # (a PCA, a scaler) learns each view's distribution.
+        self._view_features = [
+            [
+                transformer.fit([views[view] for views in faces])
+                for transformer in self._make_features(self._face_size)
+            ]
+            for view in range(len(faces[0]))
         ]
+        self.features_list_ = self._view_features[0]
         self.features_ = (
             self.features_list_[0]
             if len(self.features_list_) == 1
@@ -797,8 +807,9 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         distances : ndarray of shape (n_samples,)
-            Smaller means more familiar; compare with ``threshold_``. A photo
-            without a face (with ``detect``) gets ``inf``.
+            Smaller means more familiar (with ``rejection='distance'`` this is
+            the score compared with ``threshold_``; see :meth:`rejection_score`).
+            A photo without a face (with ``detect``) gets ``inf``.
         """
         Z, found = self._transform(X, "its distance is inf")
         distances = self._search(Z, 1)[0][:, 0]
@@ -815,8 +826,8 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            An element of ``classes_``, or ``unknown_label`` for faces farther
-            than ``threshold_`` from every enrolled face and for photos
+            An element of ``classes_``, or ``unknown_label`` for faces whose
+            :meth:`rejection_score` is above ``threshold_`` and for photos
             without a face.
         """
         Z, found = self._transform(X, "predicted as unknown_label")

@@ -198,7 +198,8 @@ def run_predict(args: argparse.Namespace) -> int:
     if args.top is None:
         args.top = min(3, n_classes)
     if not 1 <= args.top <= n_classes:
-        msg = f"--top must be in [1, {n_classes}] (the model's makes); got {args.top}."
+        kind = "makes" if pairs else "labels"
+        msg = f"--top must be in [1, {n_classes}] (the model's {kind}); got {args.top}."
         raise InputError(msg)
     progress = progress_for(args)
     images = read_images(args.photos, progress, "photo")
