@@ -358,3 +358,14 @@ def test_each_view_has_transformers_fitted_on_it(small):
     # Centred on its own view's mean, every part of the training features is 0
     # on average (a transformer fitted on the other view would leave an offset).
     np.testing.assert_allclose(clf._fit_Z.mean(axis=0), 0.0, atol=1e-12)
+
+
+def test_identify_is_the_four_answers_in_one_pass(small):
+    X, y, people = _synthetic_faces(n_people=5, noise=0.08)
+    clf = FaceKNNClassifier(unknown_threshold="auto", **small).fit(X, y)
+    queries = np.concatenate([people, _synthetic_faces(seed=3)[2]])
+    answers, proba, distance, score = clf._identify(queries)
+    np.testing.assert_array_equal(answers, clf.predict(queries))
+    np.testing.assert_allclose(proba, clf.predict_proba(queries))
+    np.testing.assert_allclose(distance, clf.distance_to_nearest(queries))
+    np.testing.assert_allclose(score, clf.rejection_score(queries))

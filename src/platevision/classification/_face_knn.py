@@ -743,8 +743,10 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             distances, indices = self._search(Z, int(k))
         return (distances, indices) if return_distance else indices
 
-    def _vote(self, Z: np.ndarray, *, score: bool = True) -> tuple[np.ndarray, Any]:
-        """Vote shares, and (with ``score``) the rejection score of each face."""
+    def _vote(
+        self, Z: np.ndarray, *, score: bool = True
+    ) -> tuple[np.ndarray, Any, np.ndarray]:
+        """Vote shares, (with ``score``) rejection scores, nearest distances."""
         k = min(self.n_neighbors, self.n_enrolled_)
         ratio = score and self.rejection_ == "ratio"
         distances, indices, *other = self._search(Z, k, other=ratio)
@@ -757,7 +759,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         np.add.at(proba, (np.arange(len(Z))[:, np.newaxis], labels), votes)
         proba /= proba.sum(axis=1, keepdims=True)
         scores = _ratio(distances[:, 0], other[0]) if ratio else distances[:, 0]
-        return proba, scores
+        return proba, scores, distances[:, 0]
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Share of the (weighted) neighbour votes of each enrolled person.
@@ -831,7 +833,23 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             without a face.
         """
         Z, found = self._transform(X, "predicted as unknown_label")
-        proba, score = self._vote(Z, score=self.threshold_ is not None)
+        proba, score, _ = self._vote(Z, score=self.threshold_ is not None)
+        return self._answers(proba, score, found)
+
+    def _identify(self, X: Any) -> tuple[np.ndarray, ...]:
+        """Answers, vote shares, nearest distances and rejection scores, from
+        one feature extraction (what ``platevision faces identify`` prints)."""
+        Z, found = self._transform(X, "predicted as unknown_label")
+        proba, score, nearest = self._vote(Z)
+        return (
+            self._answers(proba, score, found),
+            proba,
+            np.where(found, nearest, np.inf),
+            np.where(found, score, np.inf),
+        )
+
+    def _answers(self, proba: np.ndarray, score: Any, found: np.ndarray) -> np.ndarray:
+        """The person of each vote, or ``unknown_label`` where rejected."""
         y_pred = self.classes_[np.argmax(proba, axis=1)]
         rejected = ~found
         if self.threshold_ is not None:

@@ -140,11 +140,11 @@ def run_identify(args: argparse.Namespace) -> int:
     images = read_images(args.photos, progress, "photo")
 
     def identify(batch: list[Any]) -> list[tuple[Any, float, float, float]]:
-        people = model.predict(batch)
-        proba = model.predict_proba(batch).max(axis=1)
-        distance = model.distance_to_nearest(batch)
-        score = model.rejection_score(batch)
-        return list(zip(people, proba, distance, score, strict=True))
+        # One feature extraction per photo (and one warning per photo
+        # without a face), where predict, predict_proba, distance_to_nearest
+        # and rejection_score would each extract the features again.
+        people, proba, distance, score = model._identify(batch)
+        return list(zip(people, proba.max(axis=1), distance, score, strict=True))
 
     results = map_batches(identify, images, progress, "identifying")
     rows = [
