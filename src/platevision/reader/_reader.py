@@ -398,7 +398,8 @@ class PlateReader(BaseEstimator):
         labels: list[str] = []
         margins = []
         n_plates = 0
-        for (cut, margin), text in zip(found, texts, strict=True):
+        verifier_rows = [rows for _, _, rows in found if rows is not None]
+        for (cut, margin, _), text in zip(found, texts, strict=True):
             if cut is None:
                 continue
             tiles.extend(cut)
@@ -430,7 +431,34 @@ class PlateReader(BaseEstimator):
         else:
             restorer = clone(self.restorer)
         self.restorer_ = restorer.fit(tiles, np.asarray(labels))
+        self.verifier_ = self._fit_verifier(verifier_rows)
         return self
+
+    def _fit_verifier(self, rows: list[np.ndarray]) -> Any:
+        """A logistic regression telling the plate's row from the others, from
+        the geometry of the training photos' rows (None without boxes)."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        if not rows:
+            return None
+        table = np.vstack(rows)
+        labels = table[:, -1].astype(bool)
+        if labels.sum() < 5 or (~labels).sum() < 5:
+            return None
+        X = self._verifier_inputs(table[:, :-1])
+        model = make_pipeline(
+            StandardScaler(), LogisticRegression(class_weight="balanced")
+        )
+        return model.fit(X, labels)
+
+    def _verifier_inputs(self, features: np.ndarray) -> np.ndarray:
+        lengths = [
+            int(p.length) for p in parse_patterns(list(self.patterns_)) if p.length
+        ]
+        gaps = [_length_gap(n, lengths) for n in features[:, -1]]
+        return np.column_stack([features, gaps])
 
     # ---------------------------------------------------------------- read
 
@@ -453,11 +481,27 @@ class PlateReader(BaseEstimator):
                     rows.append((candidate, view))
         if not rows:
             return [], "no row of characters found"
+        verifier = getattr(self, "verifier_", None)
+        plate_log_p = np.zeros(len(rows))
+        if verifier is not None:
+            features = np.array(
+                [
+                    _row_features(r + np.array([x0, y0, 0, 0]), grey.shape)
+                    for r, _ in rows
+                ]
+            )
+            proba = verifier.predict_proba(self._verifier_inputs(features))[:, 1]
+            plate_log_p = np.log(np.clip(proba, 1e-6, 1.0))
         if len(rows) > _MAX_READ:
             # Reading is what costs: read the rows most like a plate's.
-            known = [int(n) for n in lengths if n]
-            rows.sort(key=lambda pair: _row_cost(pair[0], known))
-            rows = rows[:_MAX_READ]
+            if verifier is not None:
+                order = np.argsort(-plate_log_p, kind="stable")[:_MAX_READ]
+            else:
+                known = [int(n) for n in lengths if n]
+                costs = [_row_cost(r, known) for r, _ in rows]
+                order = np.argsort(costs, kind="stable")[:_MAX_READ]
+            rows = [rows[i] for i in order]
+            plate_log_p = plate_log_p[order]
         tiles: list[np.ndarray] = []
         spans = []
         for row, view in rows:
@@ -467,7 +511,10 @@ class PlateReader(BaseEstimator):
         proba = self.restorer_.predict_proba(tiles)
         classes = [str(c) for c in self.restorer_.classes_]
         plates = []
-        for (row, _), (start, stop) in zip(rows, spans, strict=True):
+        ranks = []
+        for (row, _), (start, stop), log_p in zip(
+            rows, spans, plate_log_p, strict=True
+        ):
             readings, evidence = decode_row(
                 proba[start:stop],
                 classes,
@@ -492,9 +539,11 @@ class PlateReader(BaseEstimator):
                     float(evidence),
                 )
             )
+            # How well the row reads, and how much it looks like a plate's row.
+            ranks.append(float(evidence) + float(log_p))
         if not plates:
             return [], "no row of characters reads as a plate of the patterns"
-        plates.sort(key=lambda plate: -plate.evidence)
+        plates = [plates[i] for i in np.argsort(-np.asarray(ranks), kind="stable")]
         kept: list[PlateReading] = []
         for plate in plates:
             if all(box_iou(plate.box, other.box)[0] < 0.3 for other in kept):
@@ -602,6 +651,35 @@ class PlateReader(BaseEstimator):
         return tags
 
 
+def _row_features(row: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Geometry of a candidate row, for the row verifier (length last)."""
+    heights = row[:, 3].astype(float)
+    height = max(float(np.median(heights)), 1.0)
+    tops = row[:, 1].astype(float)
+    centres = row[:, 0] + row[:, 2] / 2.0
+    steps = np.diff(centres) if len(row) > 1 else np.array([height])
+    pitch = max(float(np.median(steps)), 1.0)
+    x, y, w, h = row_box(row)
+    return np.array(
+        [
+            np.std(heights) / height,
+            np.std(tops) / height,
+            np.std(tops + heights) / height,
+            np.std(steps) / pitch,
+            pitch / height,
+            float(np.median(row[:, 2])) / height,
+            np.log(height / shape[0]),
+            (y + h / 2) / shape[0],
+            (x + w / 2) / shape[1],
+            float(len(row)),
+        ]
+    )
+
+
+def _length_gap(n: float, lengths: list[int]) -> float:
+    return float(min(abs(n - k) for k in lengths)) if lengths else 0.0
+
+
 def _row_cost(row: np.ndarray, lengths: list[int]) -> float:
     """How unlike a plate a row is: its irregularity, and how far its length is
     from the patterns' (0.15 per missing or extra character)."""
@@ -617,12 +695,12 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _training_one(
     item: Any, index: int, *, reader: PlateReader, texts: list[str], boxes: list[Any]
-) -> tuple[list[np.ndarray] | None, np.ndarray | None]:
+) -> tuple[list[np.ndarray] | None, np.ndarray | None, np.ndarray | None]:
     grey = _as_uint8_grey(item, index)
     text, box = texts[index], boxes[index]
     found = reader._training_row(grey, text, box)
     if found is None:
-        return None, None
+        return None, None, _verifier_rows(reader, grey, box)
     row, view = found
     margin = None
     if box is not None:
@@ -635,7 +713,30 @@ def _training_one(
             )
             / height
         )
-    return _cut_tiles(view, row), margin
+    return _cut_tiles(view, row), margin, _verifier_rows(reader, grey, box)
+
+
+def _verifier_rows(
+    reader: PlateReader, grey: np.ndarray, box: Any
+) -> np.ndarray | None:
+    """Features of the photo's candidate rows and whether each is the plate's
+    (its centre in the true box, its characters at least a quarter as tall)."""
+    if box is None:
+        return None
+    bx, by, bw, bh = (float(v) for v in box)
+    out = []
+    for row, _ in reader._rows(grey):
+        mended = regularise_row(row)
+        for candidate in (row, mended) if not _same(row, mended) else (row,):
+            x, y, w, h = row_box(candidate)
+            cx, cy = x + w / 2, y + h / 2
+            plate = (
+                bx <= cx <= bx + bw
+                and by <= cy <= by + bh
+                and float(np.median(candidate[:, 3])) >= 0.25 * bh
+            )
+            out.append(np.append(_row_features(candidate, grey.shape), plate))
+    return np.asarray(out) if out else None
 
 
 def _read_one(
