@@ -186,3 +186,31 @@ def test_real_brazilian_plates_are_found_and_read(shared_data):
     assert np.mean(detected) >= 0.8
     texts = np.array([p[0].text if p else "" for p in found])
     assert np.mean(texts == data.target[test]) >= 0.3
+
+
+def test_row_verifier_needs_boxes(reader, plates):
+    # Synthetic photos hold one row each: too few other rows to learn from.
+    assert reader.verifier_ is None or hasattr(reader.verifier_, "predict_proba")
+    unboxed = PlateReader("LLLDDDD", restorer=_quick_restorer(), random_state=0)
+    unboxed.fit(plates.images[:20], plates.target[:20])
+    assert unboxed.verifier_ is None
+
+
+def test_row_verifier_tells_plate_rows_from_others(shared_data):
+    from sklearn.metrics import roc_auc_score
+
+    from platevision.reader._reader import _as_uint8_grey, _verifier_rows
+
+    data = load_plates(region="br", data_home=shared_data)
+    reader = PlateReader("br", restorer=_quick_restorer(), random_state=0)
+    reader.fit(data.images[:60], data.target[:60], boxes=data.boxes[:60])
+    assert reader.verifier_ is not None
+    # On photos it has not seen, the plate's rows score above the others.
+    photos, boxes = data.images[60:90], data.boxes[60:90]
+    rows = [
+        _verifier_rows(reader, _as_uint8_grey(path, i), box)
+        for i, (path, box) in enumerate(zip(photos, boxes, strict=True))
+    ]
+    table = np.vstack([r for r in rows if r is not None])
+    proba = reader.verifier_.predict_proba(reader._verifier_inputs(table[:, :-1]))
+    assert roc_auc_score(table[:, -1].astype(bool), proba[:, 1]) >= 0.8

@@ -210,6 +210,14 @@ class PlateReader(BaseEstimator):
     plate_margins_ : ndarray of shape (4,)
         Margins (left, top, right, bottom) from the characters' box to the plate's
         box, in character heights, learned from the training boxes (medians).
+    verifier_ : Pipeline or None
+        The row verifier: a logistic regression on the geometry of a candidate
+        row (evenness of heights, baseline and spacing, character shape, size
+        and place in the photo, length against the patterns) that tells the
+        plate's row from the photo's other rows. Learned from the training
+        photos' rows and boxes; None without boxes (or with fewer than 5 rows of
+        either kind). It picks the rows read, and its log probability is added
+        to a row's evidence to choose among the plates read.
     n_training_tiles_ : int
         Character tiles cut from the training photos.
     n_training_plates_ : int
