@@ -459,7 +459,13 @@ class PlateReader(BaseEstimator):
         model = make_pipeline(
             StandardScaler(), LogisticRegression(class_weight="balanced")
         )
-        return model.fit(X, labels)
+        with warnings.catch_warnings():
+            # scikit-learn < 1.7 passes L-BFGS-B options that SciPy >= 1.15
+            # deprecates: a warning for them, not for the user.
+            warnings.filterwarnings(
+                "ignore", message=".*L-BFGS-B.*", category=DeprecationWarning
+            )
+            return model.fit(X, labels)
 
     def _verifier_inputs(self, features: np.ndarray) -> np.ndarray:
         lengths = [
