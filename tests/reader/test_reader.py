@@ -212,5 +212,6 @@ def test_row_verifier_tells_plate_rows_from_others(shared_data):
         for i, (path, box) in enumerate(zip(photos, boxes, strict=True))
     ]
     table = np.vstack([r for r in rows if r is not None])
-    proba = reader.verifier_.predict_proba(reader._verifier_inputs(table[:, :-1]))
+    inputs = reader._verifier_inputs(table[:, :-1], reader._pattern_lengths())
+    proba = reader.verifier_.predict_proba(inputs)
     assert roc_auc_score(table[:, -1].astype(bool), proba[:, 1]) >= 0.8

@@ -19,6 +19,7 @@ from platevision.reader._segment import (
     regularise_row,
     row_box,
     row_irregularity,
+    row_spreads,
 )
 from platevision.utils._image import _describe, as_image_sequence, check_image
 from platevision.utils._parallel import map_images
@@ -455,7 +456,7 @@ class PlateReader(BaseEstimator):
         labels = table[:, -1].astype(bool)
         if labels.sum() < 5 or (~labels).sum() < 5:
             return None
-        X = self._verifier_inputs(table[:, :-1])
+        X = self._verifier_inputs(table[:, :-1], self._pattern_lengths())
         model = make_pipeline(
             StandardScaler(), LogisticRegression(class_weight="balanced")
         )
@@ -467,10 +468,12 @@ class PlateReader(BaseEstimator):
             )
             return model.fit(X, labels)
 
-    def _verifier_inputs(self, features: np.ndarray) -> np.ndarray:
-        lengths = [
-            int(p.length) for p in parse_patterns(list(self.patterns_)) if p.length
-        ]
+    def _pattern_lengths(self) -> list[int]:
+        """The lengths of the patterns in use (regular expressions have none)."""
+        return [int(p.length) for p in parse_patterns(list(self.patterns_)) if p.length]
+
+    def _verifier_inputs(self, features: np.ndarray, lengths: list[int]) -> np.ndarray:
+        """Row features and each row's distance to the nearest pattern length."""
         gaps = [_length_gap(n, lengths) for n in features[:, -1]]
         return np.column_stack([features, gaps])
 
@@ -486,6 +489,7 @@ class PlateReader(BaseEstimator):
         patterns = parse_patterns(list(self.patterns_))
         lengths = [p.length for p in patterns]
         shortest = 1 if None in lengths else min(int(n) for n in lengths if n)
+        known = [int(n) for n in lengths if n]
         rows = []
         for row, view in self._rows(region):
             # A damaged character may split or vanish: read the mended row too.
@@ -504,14 +508,14 @@ class PlateReader(BaseEstimator):
                     for r, _ in rows
                 ]
             )
-            proba = verifier.predict_proba(self._verifier_inputs(features))[:, 1]
+            inputs = self._verifier_inputs(features, known)
+            proba = verifier.predict_proba(inputs)[:, 1]
             plate_log_p = np.log(np.clip(proba, 1e-6, 1.0))
         if len(rows) > _MAX_READ:
             # Reading is what costs: read the rows most like a plate's.
             if verifier is not None:
                 order = np.argsort(-plate_log_p, kind="stable")[:_MAX_READ]
             else:
-                known = [int(n) for n in lengths if n]
                 costs = [_row_cost(r, known) for r, _ in rows]
                 order = np.argsort(costs, kind="stable")[:_MAX_READ]
             rows = [rows[i] for i in order]
@@ -667,20 +671,11 @@ class PlateReader(BaseEstimator):
 
 def _row_features(row: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Geometry of a candidate row, for the row verifier (length last)."""
-    heights = row[:, 3].astype(float)
-    height = max(float(np.median(heights)), 1.0)
-    tops = row[:, 1].astype(float)
-    centres = row[:, 0] + row[:, 2] / 2.0
-    steps = np.diff(centres) if len(row) > 1 else np.array([height])
-    pitch = max(float(np.median(steps)), 1.0)
+    height = max(float(np.median(row[:, 3])), 1.0)
     x, y, w, h = row_box(row)
     return np.array(
         [
-            np.std(heights) / height,
-            np.std(tops) / height,
-            np.std(tops + heights) / height,
-            np.std(steps) / pitch,
-            pitch / height,
+            *row_spreads(row),
             float(np.median(row[:, 2])) / height,
             np.log(height / shape[0]),
             (y + h / 2) / shape[0],
@@ -697,10 +692,7 @@ def _length_gap(n: float, lengths: list[int]) -> float:
 def _row_cost(row: np.ndarray, lengths: list[int]) -> float:
     """How unlike a plate a row is: its irregularity, and how far its length is
     from the patterns' (0.15 per missing or extra character)."""
-    cost = row_irregularity(row)
-    if lengths:
-        cost += 0.15 * min(abs(len(row) - n) for n in lengths)
-    return cost
+    return row_irregularity(row) + 0.15 * _length_gap(len(row), lengths)
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:

@@ -22,42 +22,37 @@ __all__ = [
     "regularise_row",
     "row_box",
     "row_irregularity",
+    "row_spreads",
 ]
 
 #: A row: (n, 4) int array of character boxes (x, y, width, height), left to right.
 CharacterRow = np.ndarray
 
 
-class _LocalStatistics:
-    """Means and variances of a grey image over square windows.
+def _ink(
+    grey: np.ndarray, grey_f: np.ndarray, block: int, offset: float, contrast: float
+) -> np.ndarray:
+    """Pixels darker than their window's mean by ``max(offset, contrast * std)``.
 
-    From OpenCV's box sums of the image and its square: integer sums, exact
+    ``grey`` is the uint8 image, ``grey_f`` the same as float32. The window sums
+    of the image and its square are OpenCV's box sums: integer sums, exact
     whatever the order of addition, so every platform finds the same ink.
     Borders are replicated.
     """
+    import cv2
 
-    def __init__(self, grey: np.ndarray) -> None:
-        self.grey_u8 = np.ascontiguousarray(grey, dtype=np.uint8)
-        self.grey = self.grey_u8.astype(np.float32)
-
-    def ink(self, block: int, offset: float, contrast: float) -> np.ndarray:
-        """Pixels darker than the window mean by ``max(offset, contrast * std)``."""
-        import cv2
-
-        size, n = (block, block), float(block * block)
-        border = cv2.BORDER_REPLICATE
-        total = cv2.boxFilter(
-            self.grey_u8, cv2.CV_32S, size, normalize=False, borderType=border
-        )
-        total_sq = cv2.sqrBoxFilter(
-            self.grey_u8, cv2.CV_64F, size, normalize=False, borderType=border
-        )
-        mean = total.astype(np.float32) / np.float32(n)
-        # Darker by d: ink when d > offset and d^2 > contrast^2 * variance
-        # (elementwise float32: exactly rounded, the same on every platform).
-        darker = mean - self.grey
-        variance = (total_sq / n).astype(np.float32) - mean * mean
-        return (darker > offset) & (darker * darker > contrast**2 * variance)
+    size, n = (block, block), float(block * block)
+    border = cv2.BORDER_REPLICATE
+    total = cv2.boxFilter(grey, cv2.CV_32S, size, normalize=False, borderType=border)
+    total_sq = cv2.sqrBoxFilter(
+        grey, cv2.CV_64F, size, normalize=False, borderType=border
+    )
+    mean = total.astype(np.float32) / np.float32(n)
+    # Darker by d: ink when d > offset and d^2 > contrast^2 * variance
+    # (elementwise float32: exactly rounded, the same on every platform).
+    darker = mean - grey_f
+    variance = (total_sq / n).astype(np.float32) - mean * mean
+    return (darker > offset) & (darker * darker > contrast**2 * variance)
 
 
 def _character_blobs(ink: np.ndarray, height_range: tuple[int, int]) -> np.ndarray:
@@ -121,22 +116,37 @@ def row_box(row: CharacterRow) -> tuple[int, int, int, int]:
     return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
 
 
-def row_irregularity(row: CharacterRow) -> float:
-    """How little a row looks like printed characters: 0 for a perfect row.
+def row_spreads(row: CharacterRow) -> tuple[float, float, float, float, float]:
+    """Spreads of a row's characters, and its pitch in character heights.
 
-    The sum of the spreads, relative to the median character height or pitch,
-    of the characters' heights, tops and bottoms and of the distances between
-    their centres. A plate's characters share a height and a baseline and are
-    evenly spaced; a row of leaves, grille bars or letters of a slogan rarely are.
+    The standard deviations of the characters' heights, tops and bottoms
+    relative to their median height, of the distances between their centres
+    relative to the median distance (the pitch), and the pitch over the median
+    height.
     """
     heights = row[:, 3].astype(float)
     height = max(float(np.median(heights)), 1.0)
     tops = row[:, 1].astype(float)
-    spread = (np.std(heights) + np.std(tops) + np.std(tops + heights)) / height
-    if len(row) > 2:
-        steps = np.diff(row[:, 0] + row[:, 2] / 2.0)
-        spread += float(np.std(steps)) / max(float(np.median(steps)), 1.0)
-    return float(spread)
+    centres = row[:, 0] + row[:, 2] / 2.0
+    steps = np.diff(centres) if len(row) > 1 else np.array([height])
+    pitch = max(float(np.median(steps)), 1.0)
+    return (
+        float(np.std(heights)) / height,
+        float(np.std(tops)) / height,
+        float(np.std(tops + heights)) / height,
+        float(np.std(steps)) / pitch,
+        pitch / height,
+    )
+
+
+def row_irregularity(row: CharacterRow) -> float:
+    """How little a row looks like printed characters: 0 for a perfect row.
+
+    The sum of the spreads of :func:`row_spreads` (heights, tops, bottoms and
+    spacing). A plate's characters share a height and a baseline and are
+    evenly spaced; a row of leaves, grille bars or letters of a slogan rarely are.
+    """
+    return float(sum(row_spreads(row)[:4]))
 
 
 def _same_row(a: CharacterRow, b: CharacterRow) -> bool:
@@ -180,9 +190,10 @@ def find_character_rows(
         Each row's character boxes ``(x, y, width, height)``, left to right.
     """
     rows: list[CharacterRow] = []
-    statistics = _LocalStatistics(grey)
+    grey = np.ascontiguousarray(grey, dtype=np.uint8)
+    grey_f = grey.astype(np.float32)
     for block_size in block_sizes:
-        ink = statistics.ink(int(block_size), offset, contrast)
+        ink = _ink(grey, grey_f, int(block_size), offset, contrast)
         blobs = _character_blobs(ink, height_range)
         for row in _join_rows(blobs, min_length):
             if not any(_same_row(row, seen) for seen in rows):
