@@ -794,6 +794,24 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             distance to the nearest face of another person (0 when only one
             person is enrolled). A photo without a face (with ``detect``) gets
             ``inf``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from scipy.ndimage import gaussian_filter
+        >>> from platevision.classification import FaceKNNClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> people = gaussian_filter(rng.random((4, 28, 24)), (0, 1.5, 1.5))
+        >>> people = (people - people.min()) / np.ptp(people)
+        >>> X = np.clip(people[[0, 0, 1, 1, 2, 2]]
+        ...             + rng.normal(0, 0.05, (6, 28, 24)), 0, 1)
+        >>> clf = FaceKNNClassifier(face_size=(28, 24), unknown_threshold="auto")
+        >>> clf = clf.fit(X, ["ann", "ann", "bob", "bob", "eve", "eve"])
+        >>> clf.rejection_
+        'ratio'
+        >>> scores = clf.rejection_score(people)  # the 4th person is a stranger
+        >>> bool(scores[0] < clf.threshold_ < scores[3])
+        True
         """
         Z, found = self._transform(X, "its score is inf")
         return np.where(found, self._vote(Z)[1], np.inf)
