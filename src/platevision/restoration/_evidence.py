@@ -27,15 +27,20 @@ DAMAGE_COST = 0.35
 ASPECT_WEIGHT = 0.05
 
 
-def _box3(values: np.ndarray) -> np.ndarray:
-    """Mean over the 3 x 3 neighbourhood, zero outside, on the last two axes."""
-    padded = np.pad(values, [(0, 0)] * (values.ndim - 2) + [(1, 1), (1, 1)])
-    total = np.zeros(values.shape)
-    rows, cols = values.shape[-2:]
-    for dr in range(3):
-        for dc in range(3):
-            total += padded[..., dr : dr + rows, dc : dc + cols]
-    return total / 9.0
+def _clustered(disagree: np.ndarray) -> np.ndarray:
+    """Pixels with at least ``DENSITY`` of their 3 x 3 neighbourhood disagreeing.
+
+    ``disagree`` is boolean, its last two axes the image. The neighbourhood
+    counts are separable box sums in uint8 (at most 9), zero outside the image.
+    """
+    count = disagree.astype(np.uint8)
+    column = count.copy()
+    column[..., 1:, :] += count[..., :-1, :]
+    column[..., :-1, :] += count[..., 1:, :]
+    total = column.copy()
+    total[..., 1:] += column[..., :-1]
+    total[..., :-1] += column[..., 1:]
+    return total >= int(np.ceil(DENSITY * 9 - 1e-9))
 
 
 def candidate_costs(
@@ -79,15 +84,18 @@ def candidate_costs(
     """
     n, n_pixels = canonical.shape
     proto = class_prototypes[candidates]  # (n, K, Q)
-    residual = (canonical[:, None, None, :] - bank[proto]) ** 2  # (n, K, Q, P)
+    # float32: half the memory traffic of float64; an elementwise difference and
+    # square are exactly rounded, so every platform gets the same residuals.
+    tiles = canonical.astype(np.float32)[:, None, None, :]
+    residual = (tiles - bank.astype(np.float32)[proto]) ** 2  # (n, K, Q, P)
     if known_masks is None:
         disagree = residual > DISAGREE
-        spatial = disagree.reshape(*disagree.shape[:-1], *shape).astype(np.float64)
-        clustered = _box3(spatial).reshape(disagree.shape) >= DENSITY - 1e-9
-        masks = disagree & clustered
+        spatial = disagree.reshape(*disagree.shape[:-1], *shape)
+        masks = disagree & _clustered(spatial).reshape(disagree.shape)
     else:
         masks = np.broadcast_to(known_masks[:, None, None, :], residual.shape)
-    costs = np.where(masks, DAMAGE_COST, residual).mean(axis=-1)
+    residual[masks] = DAMAGE_COST
+    costs = residual.mean(axis=-1, dtype=np.float64)
     costs += ASPECT_WEIGHT * (log_aspect[:, None, None] - bank_aspect[proto]) ** 2
     pick = costs.argmin(axis=-1)  # (n, K)
     take = (np.arange(n)[:, None], np.arange(candidates.shape[1])[None, :], pick)
