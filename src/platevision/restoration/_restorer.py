@@ -151,11 +151,12 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         How damaged pixels are filled.
     n_candidates : int, default=5
         Characters the proposal keeps for the evidence step.
-    n_augment : int, default=4
+    n_augment : int, default=8
         Damaged copies of each training tile the proposal learns from (0 for
         none); kinds cycle through :data:`~platevision.datasets.DAMAGE_KINDS`,
-        severities are uniform in [0, 0.8].
-    hidden_layer_sizes : tuple of int, default=(256,)
+        severities are uniform in [0, 0.8]. More copies make a slower fit and
+        a proposal that holds up better under damage.
+    hidden_layer_sizes : tuple of int, default=(512,)
         Hidden layers of the proposal network.
     top_k : int, default=3
         Readings returned per tile by :meth:`readings`.
@@ -241,8 +242,8 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         mask: str = "auto",
         inpainting: str = "biharmonic",
         n_candidates: int = 5,
-        n_augment: int = 4,
-        hidden_layer_sizes: tuple[int, ...] = (256,),
+        n_augment: int = 8,
+        hidden_layer_sizes: tuple[int, ...] = (512,),
         top_k: int = 3,
         random_state: Any = None,
         n_jobs: int | None = None,
