@@ -161,24 +161,32 @@ def parse_patterns(patterns: Any) -> tuple[PlatePattern, ...]:
     return tuple(parsed)
 
 
+#: Strings this many nats below the best reading of a row are not listed.
+_NEGLIGIBLE = 30.0
+
+
 def _top_strings(
     log_q: np.ndarray, classes: Sequence[str], n_best: int
 ) -> list[tuple[float, str]]:
-    """The ``n_best`` most probable strings of independent positions (exact)."""
-    beam: list[tuple[float, str]] = [(0.0, "")]
+    """The ``n_best`` most probable strings of independent positions (exact).
+
+    A beam over the positions: each step extends the ``n_best`` strings kept by
+    the ``n_best`` likeliest characters of the position and keeps the best
+    ``n_best`` (ties in the order strings and characters were tried).
+    """
+    scores = np.zeros(1)
+    texts = [""]
     for row in log_q:
         order = np.argsort(-row)[:n_best]
-        candidates = [
-            (score + row[k], text + classes[k])
-            for score, text in beam
-            for k in order
-            if np.isfinite(row[k])
-        ]
-        candidates.sort(key=lambda item: -item[0])
-        beam = candidates[:n_best]
-        if not beam:
+        order = order[np.isfinite(row[order])]
+        if order.size == 0:
             return []
-    return beam
+        extended = (scores[:, None] + row[order][None, :]).ravel()
+        keep = np.argsort(-extended, kind="stable")[:n_best]
+        beam, char = np.divmod(keep, order.size)
+        texts = [texts[b] + classes[order[c]] for b, c in zip(beam, char, strict=True)]
+        scores = extended[keep]
+    return list(zip(scores.tolist(), texts, strict=True))
 
 
 def decode_row(
@@ -220,39 +228,54 @@ def decode_row(
         if text not in spans or spans[text][2] < weight:
             spans[text] = (start, stop, weight)
 
+    # Every run of blobs a pattern can read, with its best possible log weight.
+    runs = []
     for pattern in patterns:
         windows = [pattern.length] if pattern.length is not None else range(1, n + 1)
+        allowed = None
+        if pattern.positions is not None:
+            allowed = np.array(
+                [
+                    [True] * len(classes)
+                    if pos is None
+                    else [c in pos for c in classes]
+                    for pos in pattern.positions
+                ]
+            )
         for m in windows:
             if m is None or m > n:
                 continue
             for start in range(n - m + 1):
-                stop = start + m
-                block = log_p[start:stop]
-                if pattern.positions is not None:
-                    allowed = np.array(
-                        [
-                            [True] * len(classes)
-                            if pos is None
-                            else [c in pos for c in classes]
-                            for pos in pattern.positions
-                        ]
-                    )
+                block = log_p[start : start + m]
+                if allowed is not None:
                     block = np.where(allowed, block, -np.inf)
                 log_prior = np.log(prior) - skip_cost * (n - m)
-                if pattern.regex is None:
-                    mass = float(np.exp(np.logaddexp.reduce(block, axis=1).sum()))
-                    masses.append(prior * mass * np.exp(-skip_cost * (n - m)))
-                    lengths.append(m)
-                    for score, text in _top_strings(block, classes, n_readings):
+                best = log_prior + float(block.max(axis=1).sum())
+                runs.append((pattern, start, m, block, log_prior, best))
+    # A run whose best string is _NEGLIGIBLE nats below the best string of a
+    # pattern without a regular expression (its best possible is reached) adds
+    # less than e^-_NEGLIGIBLE to any probability: its strings are not listed.
+    exact = [best for pattern, *_, best in runs if pattern.regex is None]
+    floor = max(exact) - _NEGLIGIBLE if exact else -np.inf
+    for pattern, start, m, block, log_prior, best in runs:
+        stop = start + m
+        if pattern.regex is None:
+            mass = float(np.exp(np.logaddexp.reduce(block, axis=1).sum()))
+            masses.append(prior * mass * np.exp(-skip_cost * (n - m)))
+            lengths.append(m)
+            if best < floor:
+                continue
+            for score, text in _top_strings(block, classes, n_readings):
+                add(text, log_prior + score, start, stop)
+        else:
+            kept = 0.0
+            if best >= floor:
+                for score, text in _top_strings(block, classes, 20 * n_readings):
+                    if pattern.regex.fullmatch(text):
+                        kept += float(np.exp(score))
                         add(text, log_prior + score, start, stop)
-                else:
-                    kept = 0.0
-                    for score, text in _top_strings(block, classes, 20 * n_readings):
-                        if pattern.regex.fullmatch(text):
-                            kept += float(np.exp(score))
-                            add(text, log_prior + score, start, stop)
-                    masses.append(prior * kept * np.exp(-skip_cost * (n - m)))
-                    lengths.append(m)
+            masses.append(prior * kept * np.exp(-skip_cost * (n - m)))
+            lengths.append(m)
     total = float(np.sum(masses))
     if total <= 0 or not pieces:
         return [], -np.inf

@@ -8,6 +8,10 @@ Ink is a pixel darker than its neighbourhood's mean by a share of the
 neighbourhood's standard deviation (Niblack's rule), so that faint characters on a
 dull, dirty or badly lit plate are found as well as crisp ones: a fixed margin of
 grey levels misses them.
+
+A plate's frame, border or a sticker edge often touches its characters and joins
+them into one blob of no character's shape. Each neighbourhood size therefore
+looks a second time, with the long straight lines of ink taken out.
 """
 
 from __future__ import annotations
@@ -149,6 +153,16 @@ def row_irregularity(row: CharacterRow) -> float:
     return float(sum(row_spreads(row)[:4]))
 
 
+def _without_lines(ink: np.ndarray, length: int) -> np.ndarray:
+    """The ink without its horizontal and vertical runs of ``length`` pixels or more."""
+    import cv2
+
+    binary = ink.astype(np.uint8)
+    across = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    down = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    return ink & (across == 0) & (down == 0)
+
+
 def _same_row(a: CharacterRow, b: CharacterRow) -> bool:
     if len(a) != len(b):
         return False
@@ -163,6 +177,7 @@ def find_character_rows(
     contrast: float = 0.3,
     height_range: tuple[int, int] = (8, 200),
     min_length: int = 4,
+    line_length: float | None = 1.5,
 ) -> list[CharacterRow]:
     """Rows of dark character-like blobs in a grey uint8 image, duplicates removed.
 
@@ -183,6 +198,11 @@ def find_character_rows(
         Heights of the characters looked for, in pixels.
     min_length : int, default=4
         Fewest characters in a row.
+    line_length : float or None, default=1.5
+        Each neighbourhood size also looks for rows with the straight lines of
+        ink (horizontal or vertical runs at least ``line_length`` times the
+        neighbourhood size long) taken out, which frees characters that a
+        frame or border touches. None looks once.
 
     Returns
     -------
@@ -194,10 +214,14 @@ def find_character_rows(
     grey_f = grey.astype(np.float32)
     for block_size in block_sizes:
         ink = _ink(grey, grey_f, int(block_size), offset, contrast)
-        blobs = _character_blobs(ink, height_range)
-        for row in _join_rows(blobs, min_length):
-            if not any(_same_row(row, seen) for seen in rows):
-                rows.append(row)
+        inks = [ink]
+        if line_length is not None:
+            inks.append(_without_lines(ink, max(2, round(line_length * block_size))))
+        for view in inks:
+            blobs = _character_blobs(view, height_range)
+            for row in _join_rows(blobs, min_length):
+                if not any(_same_row(row, seen) for seen in rows):
+                    rows.append(row)
     return rows
 
 

@@ -569,6 +569,8 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         proba /= proba.sum(axis=1, keepdims=True)
         return tiles, {
             "proba": proba,
+            # How well the best prototype of any candidate explains each tile.
+            "cost": scores[1].min(axis=1),
             "candidates": candidates,
             "best": best,
             "masks": cand_masks,
@@ -592,6 +594,16 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
             Rows sum to 1; columns follow ``classes_``.
         """
         return self._analyse(X, masks)[1]["proba"]
+
+    def _proba_and_cost(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`predict_proba`, and each tile's template cost, in one pass.
+
+        The cost is the mean per-pixel disagreement of the tile with the best
+        prototype of its candidates (damage found costs ``DAMAGE_COST`` a
+        pixel): low for a character of the bank's kind, high for other marks.
+        """
+        analysis = self._analyse(X, None)[1]
+        return analysis["proba"], analysis["cost"]
 
     def predict(self, X: Any, masks: Any = None) -> np.ndarray:
         """The most probable character of each tile.
