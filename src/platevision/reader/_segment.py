@@ -10,8 +10,9 @@ dull, dirty or badly lit plate are found as well as crisp ones: a fixed margin o
 grey levels misses them.
 
 A plate's frame, border or a sticker edge often touches its characters and joins
-them into one blob of no character's shape. Each neighbourhood size therefore
-looks a second time, with the long straight lines of ink taken out.
+them into one blob of no character's shape. Each neighbourhood size but the
+largest therefore looks a second time, with the long straight lines of ink taken
+out.
 """
 
 from __future__ import annotations
@@ -63,7 +64,10 @@ def _character_blobs(ink: np.ndarray, height_range: tuple[int, int]) -> np.ndarr
     import cv2
 
     binary = ink.astype(np.uint8)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    # Block-based labelling (BBDT): the same components as the default, faster.
+    _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+        binary, 8, cv2.CV_32S, cv2.CCL_BBDT
+    )
     x, y, w, h, area = stats[1:].T
     low, high = height_range
     keep = (
@@ -87,23 +91,25 @@ def _join_rows(blobs: np.ndarray, min_length: int) -> list[CharacterRow]:
         return []
     x, y, w, h = blobs.T.astype(float)
     centre = y + h / 2
-    pairs_i, pairs_j = [], []
-    for start in range(0, n, 512):  # blocks keep the pair matrices small
-        i = np.arange(start, min(start + 512, n))[:, None]
-        gap = x[None, :] - (x[i] + w[i])
-        high = np.maximum(h[i], h[None, :])
-        low = np.minimum(h[i], h[None, :])
-        near = (x[None, :] > x[i]) | (
-            (x[None, :] == x[i]) & (np.arange(n)[None, :] > i)
-        )
-        near &= gap <= 1.2 * high
-        near &= gap >= -0.3 * np.minimum(w[i], w[None, :])  # not a blob in a blob
-        near &= high <= 1.3 * low
-        near &= np.abs(centre[i] - centre[None, :]) <= 0.3 * high
-        a, b = np.nonzero(near)
-        pairs_i.append(a + start)
-        pairs_j.append(b)
-    rows_i, rows_j = np.concatenate(pairs_i), np.concatenate(pairs_j)
+    # Candidate pairs (i, j): j starts right of i (or at the same x, after it),
+    # no further than the widest gap allowed (1.2 heights of the taller, which
+    # is at most 1.3 times i's height). Sorted by x, they are a run after i.
+    order = np.argsort(x, kind="stable")
+    rank = np.empty(n, dtype=np.intp)
+    rank[order] = np.arange(n)
+    stop = np.searchsorted(x[order], x + w + 1.6 * h, side="right")
+    counts = np.maximum(stop - rank - 1, 0)
+    i = np.repeat(np.arange(n), counts)
+    first = np.repeat(rank + 1 - np.cumsum(counts) + counts, counts)
+    j = order[first + np.arange(len(i))]
+    gap = x[j] - (x[i] + w[i])
+    high = np.maximum(h[i], h[j])
+    low = np.minimum(h[i], h[j])
+    near = gap <= 1.2 * high
+    near &= gap >= -0.3 * np.minimum(w[i], w[j])  # not a blob in a blob
+    near &= high <= 1.3 * low
+    near &= np.abs(centre[i] - centre[j]) <= 0.3 * high
+    rows_i, rows_j = i[near], j[near]
     graph = coo_matrix((np.ones(len(rows_i)), (rows_i, rows_j)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     rows = []
@@ -199,10 +205,13 @@ def find_character_rows(
     min_length : int, default=4
         Fewest characters in a row.
     line_length : float or None, default=1.5
-        Each neighbourhood size also looks for rows with the straight lines of
-        ink (horizontal or vertical runs at least ``line_length`` times the
-        neighbourhood size long) taken out, which frees characters that a
-        frame or border touches. None looks once.
+        Each neighbourhood size but the largest also looks for rows with the
+        straight lines of ink (horizontal or vertical runs at least
+        ``line_length`` times the neighbourhood size long) taken out, which
+        frees characters that a frame or border touches. The largest looks
+        once: it finds the largest characters, whose strokes are as long as
+        its lines (on the OpenALPR US photos a second look there finds 1 more
+        plate of 222 for a sixth more time). None looks once at every size.
 
     Returns
     -------
@@ -215,7 +224,7 @@ def find_character_rows(
     for block_size in block_sizes:
         ink = _ink(grey, grey_f, int(block_size), offset, contrast)
         inks = [ink]
-        if line_length is not None:
+        if line_length is not None and block_size < max(block_sizes):
             inks.append(_without_lines(ink, max(2, round(line_length * block_size))))
         for view in inks:
             blobs = _character_blobs(view, height_range)

@@ -1,0 +1,92 @@
+"""Finding rows of characters: the second look without long ink lines."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from platevision.datasets import make_plates
+from platevision.reader._reader import _as_uint8_grey
+from platevision.reader._segment import find_character_rows
+
+
+def _framed_plate():
+    """A synthetic plate photo, and the same with a thin frame touching the tops
+    and bottoms of its characters (what a plate holder often does)."""
+    import cv2
+
+    photo = make_plates(1, pattern="LLLDDDD", random_state=3).images[0]
+    grey = _as_uint8_grey(photo, 0)
+    (row,) = [r for r in find_character_rows(grey) if len(r) == 7]
+    top, bottom = int(row[:, 1].min()), int((row[:, 1] + row[:, 3]).max()) - 1
+    left, right = int(row[:, 0].min()) - 6, int((row[:, 0] + row[:, 2]).max()) + 6
+    framed = grey.copy()
+    cv2.rectangle(framed, (left, top), (right, bottom), int(np.percentile(grey, 1)), 1)
+    return grey, framed, row
+
+
+def test_characters_touching_a_frame_are_found_once_its_lines_are_taken_out():
+    grey, framed, row = _framed_plate()
+    # The frame joins the characters into one blob: no row of 7 at first look.
+    assert all(len(r) != 7 for r in find_character_rows(framed, line_length=None))
+    rows = [r for r in find_character_rows(framed) if len(r) == 7]
+    assert rows
+    # The characters found are the plate's, within the frame's pixel.
+    np.testing.assert_allclose(rows[0][:, 0], row[:, 0], atol=2)
+    np.testing.assert_allclose(rows[0][:, 3], row[:, 3], atol=3)
+
+
+def test_the_second_look_adds_rows_and_never_loses_one():
+    grey, framed, _ = _framed_plate()
+    for image in (grey, framed):
+        once = find_character_rows(image, line_length=None)
+        twice = find_character_rows(image)
+        assert len(twice) >= len(once)
+        for row in once:  # every row of the first look is still there
+            assert any(r.shape == row.shape and np.array_equal(r, row) for r in twice)
+
+
+def _rows_by_every_pair(blobs, min_length):
+    """The definition of _join_rows, pair by pair (quadratic)."""
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(blobs)
+    x, y, w, h = blobs.T.astype(float)
+    centre = y + h / 2
+    graph = np.zeros((n, n), dtype=bool)
+    for i in range(n):
+        for j in range(n):
+            gap = x[j] - (x[i] + w[i])
+            high, low = max(h[i], h[j]), min(h[i], h[j])
+            graph[i, j] = (
+                (x[j] > x[i] or (x[j] == x[i] and j > i))
+                and gap <= 1.2 * high
+                and gap >= -0.3 * min(w[i], w[j])
+                and high <= 1.3 * low
+                and abs(centre[i] - centre[j]) <= 0.3 * high
+            )
+    _, labels = connected_components(graph, directed=False)
+    rows = [blobs[labels == k] for k in range(labels.max() + 1 if n else 0)]
+    return sorted(
+        tuple(map(tuple, r[np.argsort(r[:, 0], kind="stable")]))
+        for r in rows
+        if len(r) >= min_length
+    )
+
+
+@given(st.integers(0, 60), st.integers(0, 2**32 - 1), st.booleans())
+def test_rows_join_exactly_the_neighbouring_blobs(n, seed, crowded):
+    from platevision.reader._segment import _join_rows
+
+    rng = np.random.default_rng(seed)
+    blobs = np.column_stack(
+        [
+            rng.integers(0, 12 if crowded else 200, n),  # crowded: many equal x
+            rng.integers(0, 60, n),
+            rng.integers(1, 25, n),
+            rng.integers(8, 40, n),
+        ]
+    ).astype(np.int64)
+    found = sorted(tuple(map(tuple, r)) for r in _join_rows(blobs, 3))
+    assert found == _rows_by_every_pair(blobs, 3)
