@@ -100,3 +100,53 @@ def test_readings_are_ranked_probabilities(n, seed, patterns):
     assert sum(probabilities) <= 1.0 + 1e-9
     assert probabilities == sorted(probabilities, reverse=True)
     assert len({text for text, _, _, _ in readings}) == len(readings)
+
+
+@given(
+    st.integers(1, 4),
+    st.integers(1, 6),
+    st.integers(0, 2**32 - 1),
+)
+def test_top_strings_are_the_most_probable_strings(m, n_best, seed):
+    from itertools import product
+
+    from platevision.reader._patterns import _top_strings
+
+    rng = np.random.default_rng(seed)
+    classes = list("ABCDE")
+    log_q = np.log(rng.dirichlet(np.ones(len(classes)), size=m))
+    log_q[rng.random(log_q.shape) < 0.2] = -np.inf  # characters a pattern forbids
+    every = sorted(
+        (
+            (float(sum(log_q[i, k] for i, k in enumerate(ks))), ks)
+            for ks in product(range(len(classes)), repeat=m)
+        ),
+        key=lambda item: -item[0],
+    )
+    every = [item for item in every if np.isfinite(item[0])]
+    found = _top_strings(log_q, classes, n_best)
+    assert len(found) == min(n_best, len(every))
+    expected = [score for score, _ in every[: len(found)]]
+    np.testing.assert_allclose([score for score, _ in found], expected)
+    for score, text in found:  # each string's score is its own
+        own = sum(log_q[i, classes.index(c)] for i, c in enumerate(text))
+        assert np.isclose(score, own)
+
+
+@given(
+    st.integers(4, 12),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["br", "us", r"[A-Z0-9]{5,7}"]),
+)
+def test_skipping_negligible_runs_changes_no_reading(n, seed, patterns):
+    from unittest import mock
+
+    proba = np.random.default_rng(seed).dirichlet(np.full(len(CLASSES), 0.3), size=n)
+    parsed = parse_patterns(patterns)
+    # Many readings: strings from runs other than the best one are listed too.
+    fast, fast_evidence = decode_row(proba, CLASSES, parsed, n_readings=40)
+    with mock.patch("platevision.reader._patterns._NEGLIGIBLE", np.inf):
+        full, full_evidence = decode_row(proba, CLASSES, parsed, n_readings=40)
+    assert [r[0] for r in fast] == [r[0] for r in full]
+    np.testing.assert_allclose([r[1] for r in fast], [r[1] for r in full], rtol=1e-9)
+    assert fast_evidence == full_evidence

@@ -155,6 +155,7 @@ def test_fit_needs_one_text_per_photo_and_readable_plates(plates):
         ({"char_height": (10, 5)}, "char_height"),
         ({"ink": "red"}, "ink"),
         ({"patterns": 7}, "patterns"),
+        ({"template_weight": -1.0}, "template_weight"),
     ],
 )
 def test_bad_parameters_are_named(plates, params, match):
@@ -215,3 +216,37 @@ def test_row_verifier_tells_plate_rows_from_others(shared_data):
     inputs = reader._verifier_inputs(table[:, :-1], reader._pattern_lengths())
     proba = reader.verifier_.predict_proba(inputs)
     assert roc_auc_score(table[:, -1].astype(bool), proba[:, 1]) >= 0.8
+
+
+def test_a_recogniser_without_templates_reads_too(plates):
+    # Any classifier with predict_proba: plates are ranked without the
+    # template term, and the result is the same for every template_weight.
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from platevision.features import HOGTransformer
+
+    recogniser = make_pipeline(
+        HOGTransformer((32, 16), pixels_per_cell=(4, 4)),
+        LogisticRegression(max_iter=500),
+    )
+    texts = {}
+    for weight in (0.0, 80.0):
+        reader = PlateReader(
+            "LLLDDDD", restorer=recogniser, template_weight=weight, random_state=0
+        )
+        reader.fit(plates.images[:40], plates.target[:40], boxes=plates.boxes[:40])
+        texts[weight] = reader.predict(plates.images[40:50])
+    np.testing.assert_array_equal(texts[0.0], texts[80.0])
+    assert np.mean(texts[0.0] == plates.target[40:50]) >= 0.6
+
+
+def test_template_likeness_changes_only_the_choice_among_rows(reader, plates):
+    from sklearn.base import clone
+
+    unweighted = clone(reader).set_params(template_weight=0.0)
+    unweighted.fit(plates.images[:40], plates.target[:40], boxes=plates.boxes[:40])
+    # One plate per synthetic photo: the same readings with or without the term.
+    a = reader.read(plates.images[40:45])
+    b = unweighted.read(plates.images[40:45])
+    assert [p[0].readings for p in a if p] == [p[0].readings for p in b if p]

@@ -214,3 +214,20 @@ def test_bad_parameters_are_named(train):
     )
     with pytest.raises(ValueError, match="top_k must be an int >= 1; got 0"):
         restorer.readings(train.images[:1], top_k=0)
+
+
+def test_template_cost_tells_characters_from_other_marks(restorer, test_set):
+    # What the plate reader ranks rows by: how well the bank explains a tile.
+    from scipy.ndimage import gaussian_filter
+
+    rng = np.random.default_rng(0)
+    shape = test_set.images.shape[1:3]
+    blobs = [
+        (gaussian_filter(rng.random(shape), 2.0) > 0.5).astype(float)
+        for _ in range(40)
+    ]
+    proba, cost = restorer._proba_and_cost(test_set.images)
+    np.testing.assert_allclose(proba, restorer.predict_proba(test_set.images))
+    _, blob_cost = restorer._proba_and_cost(blobs)
+    assert cost.shape == (len(test_set.target),)
+    assert np.median(cost) < 0.6 * np.median(blob_cost)
