@@ -211,7 +211,8 @@ def find_character_rows(
         frees characters that a frame or border touches. The largest looks
         once: it finds the largest characters, whose strokes are as long as
         its lines (on the OpenALPR US photos a second look there finds 1 more
-        plate of 222 for a sixth more time). None looks once at every size.
+        plate of 222, for a labelling of the whole photo more). None looks
+        once at every size.
 
     Returns
     -------
