@@ -90,3 +90,31 @@ def test_rows_join_exactly_the_neighbouring_blobs(n, seed, crowded):
     ).astype(np.int64)
     found = sorted(tuple(map(tuple, r)) for r in _join_rows(blobs, 3))
     assert found == _rows_by_every_pair(blobs, 3)
+
+
+def test_a_characters_own_stem_and_bar_are_not_taken_for_lines():
+    # An H as tall as twice the line length less a few pixels, with a bar as wide,
+    # and a frame line of nearly three times the line length under it.
+    from platevision.reader._segment import _without_lines
+
+    length = 11
+    ink = np.zeros((60, 80), dtype=bool)
+    ink[5:24, 10:12] = ink[5:24, 27:29] = True  # stems of 19 px
+    ink[14:16, 10:29] = True  # a bar of 19 px
+    ink[40:42, 5:35] = True  # a line of 30 px
+    kept = _without_lines(ink, length)
+    np.testing.assert_array_equal(kept[:30], ink[:30])
+    assert not kept[30:].any()
+
+
+def test_the_second_look_finds_a_clean_plates_characters_whole():
+    # Without a frame the second look finds the same boxes as the first: no
+    # stem of a character is cut off as if it were a line.
+    grey, _, row = _framed_plate()
+    for block_size in (15, 25):
+        sizes = (block_size, 99)
+        once = [
+            r for r in find_character_rows(grey, block_sizes=sizes, line_length=None)
+        ]
+        twice = find_character_rows(grey, block_sizes=sizes)
+        assert len(twice) == len(once)
