@@ -6,6 +6,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from platevision.datasets import load_plates, make_plates
 from platevision.exceptions import PlateNotFoundWarning
@@ -253,3 +255,22 @@ def test_template_likeness_changes_only_the_choice_among_rows(reader, plates):
     a = reader.read(plates.images[40:45])
     b = unweighted.read(plates.images[40:45])
     assert [p[0].readings for p in a if p] == [p[0].readings for p in b if p]
+
+
+@given(
+    st.integers(1, 40),
+    st.integers(1, 40),
+    st.integers(0, 2**32 - 1),
+)
+def test_photos_become_the_same_grey_whatever_their_dtype(height, width, seed):
+    from platevision.reader._reader import _as_uint8_grey
+    from platevision.utils import check_image
+
+    rgb = np.random.default_rng(seed).integers(0, 256, (height, width, 3), np.uint8)
+    grey = _as_uint8_grey(rgb, 0)
+    opaque = np.dstack([rgb, np.full((height, width), 255, np.uint8)])
+    for other in (rgb / 255.0, rgb.astype(np.uint16) * 257, opaque):
+        np.testing.assert_array_equal(_as_uint8_grey(other, 0), grey)
+    # The luminance of check_image, within a grey level (float32 weighting).
+    exact = np.round(check_image(rgb, mode="grey") * 255)
+    assert np.abs(grey - exact).max() <= 1

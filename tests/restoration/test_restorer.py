@@ -223,8 +223,7 @@ def test_template_cost_tells_characters_from_other_marks(restorer, test_set):
     rng = np.random.default_rng(0)
     shape = test_set.images.shape[1:3]
     blobs = [
-        (gaussian_filter(rng.random(shape), 2.0) > 0.5).astype(float)
-        for _ in range(40)
+        (gaussian_filter(rng.random(shape), 2.0) > 0.5).astype(float) for _ in range(40)
     ]
     proba, cost = restorer._proba_and_cost(test_set.images)
     np.testing.assert_allclose(proba, restorer.predict_proba(test_set.images))

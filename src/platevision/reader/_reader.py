@@ -3,6 +3,7 @@ reading."""
 
 from __future__ import annotations
 
+import os
 import warnings
 from numbers import Integral, Real
 from typing import Any, NamedTuple
@@ -21,7 +22,13 @@ from platevision.reader._segment import (
     row_irregularity,
     row_spreads,
 )
-from platevision.utils._image import _describe, as_image_sequence, check_image
+from platevision.utils._image import (
+    _GREY_WEIGHTS,
+    _describe,
+    as_image_sequence,
+    check_image,
+    read_image,
+)
 from platevision.utils._parallel import map_images
 from platevision.utils._sklearn_compat import (
     HasMethods,
@@ -121,8 +128,28 @@ def _check_texts(y: Any) -> np.ndarray:
 
 
 def _as_uint8_grey(item: Any, index: int) -> np.ndarray:
-    grey = check_image(item, mode="grey", index=index)
-    return np.round(grey * 255).astype(np.uint8)
+    """A photo (array or path) as uint8 grey, the luminance of its 8-bit colours.
+
+    Colour photos are quantised to 8 bits per channel first (uint16 and float
+    photos to the uint8 colours they stand for; RGBA composited on white), then
+    weighted in float32 by OpenCV: a fifth of the time of the float64 route of
+    :func:`check_image` on a camera's photo, and the same grey for every dtype.
+    """
+    import cv2
+
+    if isinstance(item, (str, os.PathLike)):
+        item = read_image(item)
+    array = np.asarray(item)
+    if not (array.dtype == np.uint8 and array.ndim == 3 and array.shape[2] == 3):
+        image = check_image(item, index=index)  # validated, float64 in [0, 1]
+        array = np.round(image * 255).astype(np.uint8)
+        if array.ndim == 2:
+            return array
+    elif array.shape[0] == 0 or array.shape[1] == 0:
+        check_image(array, index=index)  # raises, naming X[index]
+    weights = _GREY_WEIGHTS.astype(np.float32).reshape(1, 3)
+    # Saturating, rounding conversion to uint8.
+    return cv2.convertScaleAbs(cv2.transform(array.astype(np.float32), weights))
 
 
 def _crop(
