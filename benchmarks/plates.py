@@ -105,9 +105,9 @@ def machine_lines():
 
 def as_grey_uint8(photo):
     """The photo as the reader sees it: grey, uint8."""
-    from platevision.utils import check_image
+    from platevision.reader._reader import _as_uint8_grey
 
-    return np.round(check_image(photo, mode="grey") * 255).astype(np.uint8)
+    return _as_uint8_grey(photo, 0)
 
 
 def load_region(region, data_home, quick):

@@ -110,11 +110,9 @@ def test_a_characters_own_stem_and_bar_are_not_taken_for_lines():
 def test_the_second_look_finds_a_clean_plates_characters_whole():
     # Without a frame the second look finds the same boxes as the first: no
     # stem of a character is cut off as if it were a line.
-    grey, _, row = _framed_plate()
+    grey, _, _ = _framed_plate()
     for block_size in (15, 25):
         sizes = (block_size, 99)
-        once = [
-            r for r in find_character_rows(grey, block_sizes=sizes, line_length=None)
-        ]
+        once = find_character_rows(grey, block_sizes=sizes, line_length=None)
         twice = find_character_rows(grey, block_sizes=sizes)
         assert len(twice) == len(once)

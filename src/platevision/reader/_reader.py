@@ -127,6 +127,10 @@ def _check_texts(y: Any) -> np.ndarray:
     return column_or_1d(check_array(y, ensure_2d=False, dtype=None), warn=True)
 
 
+#: check_image's luminance weights, as the (1, 3) float32 matrix of cv2.transform.
+_WEIGHTS_F32 = _GREY_WEIGHTS.astype(np.float32).reshape(1, 3)
+
+
 def _as_uint8_grey(item: Any, index: int) -> np.ndarray:
     """A photo (array or path) as uint8 grey, the luminance of its 8-bit colours.
 
@@ -147,9 +151,8 @@ def _as_uint8_grey(item: Any, index: int) -> np.ndarray:
             return array
     elif array.shape[0] == 0 or array.shape[1] == 0:
         check_image(array, index=index)  # raises, naming X[index]
-    weights = _GREY_WEIGHTS.astype(np.float32).reshape(1, 3)
     # Saturating, rounding conversion to uint8.
-    return cv2.convertScaleAbs(cv2.transform(array.astype(np.float32), weights))
+    return cv2.convertScaleAbs(cv2.transform(array.astype(np.float32), _WEIGHTS_F32))
 
 
 def _crop(

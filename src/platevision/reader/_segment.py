@@ -181,14 +181,14 @@ def _without_lines(ink: np.ndarray, length: int) -> np.ndarray:
         runs = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones(kernel, np.uint8))
         # The pieces' extents, measured at half the size (a quarter of the
         # labelling's time; a pixel either way does not matter against 2 * length):
-        # a 2x2 maximum, every second pixel.
+        # a 2x2 maximum, every second pixel. Half of 2 * length is length.
         half = np.ascontiguousarray(
             cv2.dilate(runs, np.ones((2, 2), np.uint8), anchor=(0, 0))[::2, ::2]
         )
         _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
             half, 8, cv2.CV_32S, cv2.CCL_BBDT
         )
-        long = 2 * stats[:, side] >= 2 * length
+        long = stats[:, side] >= length
         long[0] = False
         if long.any():
             small = long[labels].view(np.uint8)
