@@ -105,32 +105,77 @@ def test_readings_are_ranked_probabilities(n, seed, patterns):
 @given(
     st.integers(1, 4),
     st.integers(1, 6),
+    st.integers(1, 3),
     st.integers(0, 2**32 - 1),
 )
-def test_top_strings_are_the_most_probable_strings(m, n_best, seed):
+def test_top_strings_are_the_most_probable_strings(m, n_best, n_runs, seed):
     from itertools import product
 
     from platevision.reader._patterns import _top_strings
 
     rng = np.random.default_rng(seed)
     classes = list("ABCDE")
-    log_q = np.log(rng.dirichlet(np.ones(len(classes)), size=m))
+    log_q = np.log(rng.dirichlet(np.ones(len(classes)), size=(n_runs, m)))
     log_q[rng.random(log_q.shape) < 0.2] = -np.inf  # characters a pattern forbids
-    every = sorted(
-        (
-            (float(sum(log_q[i, k] for i, k in enumerate(ks))), ks)
-            for ks in product(range(len(classes)), repeat=m)
-        ),
-        key=lambda item: -item[0],
-    )
-    every = [item for item in every if np.isfinite(item[0])]
-    found = _top_strings(log_q, classes, n_best)
-    assert len(found) == min(n_best, len(every))
-    expected = [score for score, _ in every[: len(found)]]
-    np.testing.assert_allclose([score for score, _ in found], expected)
-    for score, text in found:  # each string's score is its own
-        own = sum(log_q[i, classes.index(c)] for i, c in enumerate(text))
-        assert np.isclose(score, own)
+    scores, chars = _top_strings(log_q, n_best)
+    assert scores.shape[0] == chars.shape[0] == n_runs
+    assert chars.shape[2] == m
+    for run in range(n_runs):  # each run on its own
+        every = sorted(
+            (
+                float(sum(log_q[run, i, k] for i, k in enumerate(ks)))
+                for ks in product(range(len(classes)), repeat=m)
+            ),
+            reverse=True,
+        )
+        every = [score for score in every if np.isfinite(score)]
+        found = scores[run][np.isfinite(scores[run])]
+        assert len(found) == min(n_best, len(every))
+        np.testing.assert_allclose(found, every[: len(found)])
+        for score, ks in zip(found, chars[run], strict=False):  # its own score
+            own = sum(log_q[run, i, k] for i, k in enumerate(ks))
+            assert np.isclose(score, own)
+        assert len({tuple(ks) for ks in chars[run][: len(found)]}) == len(found)
+
+
+@given(
+    st.integers(1, 4),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["LLD", "L?D", "[AB]D?", r"[AB]+1", ("DL", "LLD", "L1?")]),
+)
+def test_readings_are_the_exact_text_probabilities(n, seed, patterns):
+    """With room for every string, the readings are the patterns' exact text
+    probabilities, enumerated here string by string."""
+    from itertools import product
+    from unittest import mock
+
+    classes = list("AB12")
+    proba = np.random.default_rng(seed).dirichlet(np.ones(len(classes)), size=n)
+    parsed = parse_patterns(patterns)
+    weights: dict[str, float] = {}
+    total = 0.0
+    for pattern in parsed:
+        lengths = [pattern.length] if pattern.length else range(1, n + 1)
+        for m in (m for m in lengths if m <= n):
+            for start, ks in product(range(n - m + 1), product(range(4), repeat=m)):
+                text = "".join(classes[k] for k in ks)
+                if pattern.regex is not None:
+                    fits = pattern.regex.fullmatch(text) is not None
+                else:
+                    allowed = zip(pattern.positions, text, strict=True)
+                    fits = all(p is None or c in p for p, c in allowed)
+                if fits:
+                    w = np.prod(proba[start + np.arange(m), ks])
+                    w *= np.exp(-2.0 * (n - m))
+                    weights[text] = weights.get(text, 0.0) + w / len(parsed)
+                    total += w / len(parsed)
+    with mock.patch("platevision.reader._patterns._NEGLIGIBLE", np.inf):
+        readings, _ = decode_row(proba, classes, parsed, n_readings=300)
+    expected = sorted(weights.items(), key=lambda item: -item[1])
+    assert len(readings) == len(expected)
+    got = dict((text, p) for text, p, _, _ in readings)
+    for text, weight in expected:
+        assert got[text] == pytest.approx(weight / total, rel=1e-9, abs=1e-15)
 
 
 @given(

@@ -8,10 +8,12 @@ that is not such a pattern is a regular expression the whole plate must match.
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -165,28 +167,57 @@ def parse_patterns(patterns: Any) -> tuple[PlatePattern, ...]:
 _NEGLIGIBLE = 30.0
 
 
-def _top_strings(
-    log_q: np.ndarray, classes: Sequence[str], n_best: int
-) -> list[tuple[float, str]]:
-    """The ``n_best`` most probable strings of independent positions (exact).
+@lru_cache(maxsize=512)
+def _allowed(pattern: PlatePattern, classes: tuple[str, ...]) -> np.ndarray:
+    """Which classes each position of a fixed pattern allows: (length, n_classes)."""
+    positions = pattern.positions or ()
+    return np.array(
+        [[pos is None or c in pos for c in classes] for pos in positions], dtype=bool
+    ).reshape(len(positions), len(classes))
 
-    A beam over the positions: each step extends the ``n_best`` strings kept by
-    the ``n_best`` likeliest characters of the position and keeps the best
-    ``n_best`` (ties in the order strings and characters were tried).
+
+def _top_strings(log_q: np.ndarray, n_best: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``n_best`` most probable strings of each run of independent positions.
+
+    A beam over the positions, for every run at once: each step extends the
+    strings kept by the likeliest characters of the position and keeps the best
+    ``n_best`` (ties in the order strings and characters were tried). Exact: a
+    string among the ``n_best`` best has a prefix among the best of its length.
+
+    Parameters
+    ----------
+    log_q : (n_runs, m, n_classes) ndarray
+        Log-probabilities of each run's positions (-inf where a class is not
+        allowed).
+    n_best : int
+        Strings kept per run.
+
+    Returns
+    -------
+    scores : (n_runs, k) ndarray
+        The strings' log-probabilities, best first (-inf: no such string).
+    chars : (n_runs, k, m) ndarray of int
+        Their class indices.
     """
-    scores = np.zeros(1)
-    texts = [""]
-    for row in log_q:
-        order = np.argsort(-row)[:n_best]
-        order = order[np.isfinite(row[order])]
-        if order.size == 0:
-            return []
-        extended = (scores[:, None] + row[order][None, :]).ravel()
-        keep = np.argsort(-extended, kind="stable")[:n_best]
-        beam, char = np.divmod(keep, order.size)
-        texts = [texts[b] + classes[order[c]] for b, c in zip(beam, char, strict=True)]
-        scores = extended[keep]
-    return list(zip(scores.tolist(), texts, strict=True))
+    n_runs, m, n_classes = log_q.shape
+    width = min(n_best, n_classes)
+    order = np.argsort(-log_q, axis=2, kind="stable")[:, :, :width]
+    values = np.take_along_axis(log_q, order, axis=2)
+    scores = values[:, 0, :]
+    chars = order[:, 0, :, None]
+    for j in range(1, m):
+        extended = (scores[:, :, None] + values[:, j, None, :]).reshape(n_runs, -1)
+        keep = np.argsort(-extended, axis=1, kind="stable")[:, :n_best]
+        beam, char = np.divmod(keep, width)
+        scores = np.take_along_axis(extended, keep, axis=1)
+        chars = np.concatenate(
+            [
+                np.take_along_axis(chars, beam[:, :, None], axis=1),
+                np.take_along_axis(order[:, j, :], char, axis=1)[:, :, None],
+            ],
+            axis=2,
+        )
+    return scores, chars
 
 
 def decode_row(
@@ -213,74 +244,84 @@ def decode_row(
         well the row reads as a plate.
     """
     n = len(proba)
-    eps = 1e-12
-    log_p = np.log(np.clip(proba, eps, 1.0))
-    classes = [str(c) for c in classes]
-    pieces: dict[str, float] = {}
-    spans: dict[str, tuple[int, int, float]] = {}
-    masses: list[float] = []
-    lengths: list[int] = []
+    log_p = np.log(np.clip(proba, 1e-12, 1.0))
+    classes = tuple(str(c) for c in classes)
     prior = 1.0 / len(patterns)
-
-    def add(text: str, log_weight: float, start: int, stop: int) -> None:
-        weight = float(np.exp(log_weight))
-        pieces[text] = pieces.get(text, 0.0) + weight
-        if text not in spans or spans[text][2] < weight:
-            spans[text] = (start, stop, weight)
-
-    # Every run of blobs a pattern can read, with its best possible log weight.
-    runs = []
+    # Every run of blobs a pattern can read: pattern by pattern, left to right.
+    runs: list[tuple[PlatePattern, int, int]] = []
     for pattern in patterns:
         windows = [pattern.length] if pattern.length is not None else range(1, n + 1)
-        allowed = None
-        if pattern.positions is not None:
-            allowed = np.array(
-                [
-                    [True] * len(classes)
-                    if pos is None
-                    else [c in pos for c in classes]
-                    for pos in pattern.positions
-                ]
-            )
         for m in windows:
-            if m is None or m > n:
-                continue
-            for start in range(n - m + 1):
-                block = log_p[start : start + m]
-                if allowed is not None:
-                    block = np.where(allowed, block, -np.inf)
-                log_prior = np.log(prior) - skip_cost * (n - m)
-                best = log_prior + float(block.max(axis=1).sum())
-                runs.append((pattern, start, m, block, log_prior, best))
+            if m is not None and m <= n:
+                runs.extend((pattern, start, m) for start in range(n - m + 1))
+    if not runs:
+        return [], -np.inf
+    # The runs of one length and kind (pattern or regular expression) at once.
+    groups: dict[tuple[int, bool], list[int]] = {}
+    for r, (pattern, _, m) in enumerate(runs):
+        groups.setdefault((m, pattern.regex is not None), []).append(r)
+    lengths = np.array([m for _, _, m in runs])
+    skipped = np.exp(-skip_cost * (n - lengths))
+    log_prior = np.log(prior) - skip_cost * (n - lengths)
+    best = np.empty(len(runs))
+    log_mass = np.empty(len(runs))
+    blocks = {}
+    for (m, is_regex), members in groups.items():
+        starts = np.array([runs[r][1] for r in members])
+        block = log_p[starts[:, None] + np.arange(m)]
+        if not is_regex:
+            allowed = np.stack([_allowed(runs[r][0], classes) for r in members])
+            block = np.where(allowed, block, -np.inf)
+        blocks[m, is_regex] = block
+        best[members] = log_prior[members] + block.max(axis=2).sum(axis=1)
+        log_mass[members] = np.logaddexp.reduce(block, axis=2).sum(axis=1)
     # A run whose best string is _NEGLIGIBLE nats below the best string of a
     # pattern without a regular expression (its best possible is reached) adds
     # less than e^-_NEGLIGIBLE to any probability: its strings are not listed.
-    exact = [best for pattern, *_, best in runs if pattern.regex is None]
-    floor = max(exact) - _NEGLIGIBLE if exact else -np.inf
-    for pattern, start, m, block, log_prior, best in runs:
-        stop = start + m
-        if pattern.regex is None:
-            mass = float(np.exp(np.logaddexp.reduce(block, axis=1).sum()))
-            masses.append(prior * mass * np.exp(-skip_cost * (n - m)))
-            lengths.append(m)
-            if best < floor:
-                continue
-            for score, text in _top_strings(block, classes, n_readings):
-                add(text, log_prior + score, start, stop)
-        else:
-            kept = 0.0
-            if best >= floor:
-                for score, text in _top_strings(block, classes, 20 * n_readings):
-                    if pattern.regex.fullmatch(text):
-                        kept += float(np.exp(score))
-                        add(text, log_prior + score, start, stop)
-            masses.append(prior * kept * np.exp(-skip_cost * (n - m)))
-            lengths.append(m)
+    fixed = np.array([pattern.regex is None for pattern, _, _ in runs])
+    floor = best[fixed].max() - _NEGLIGIBLE if fixed.any() else -np.inf
+    listed: dict[int, list[tuple[float, str]]] = {}
+    for (m, is_regex), members in groups.items():
+        chosen = np.flatnonzero(best[members] >= floor)
+        if chosen.size == 0:
+            continue
+        n_best = 20 * n_readings if is_regex else n_readings
+        scores, chars = _top_strings(blocks[m, is_regex][chosen], n_best)
+        runs_listed = np.asarray(members)[chosen]
+        # A pattern's strings under the floor are negligible too; a regular
+        # expression's all count towards its mass.
+        cut = -np.inf if is_regex else floor - log_prior[runs_listed, None]
+        keep = (scores > -np.inf) & (scores >= cut)
+        for row, r in enumerate(runs_listed.tolist()):
+            listed[r] = [
+                (score, "".join([classes[c] for c in text]))
+                for score, text in zip(
+                    scores[row, keep[row]].tolist(),
+                    chars[row, keep[row]].tolist(),
+                    strict=True,
+                )
+            ]
+    pieces: dict[str, float] = {}
+    spans: dict[str, tuple[int, int, float]] = {}
+    masses = np.empty(len(runs))
+    for r, (pattern, start, m) in enumerate(runs):
+        kept = 0.0
+        for score, text in listed.get(r, ()):
+            if pattern.regex is not None:
+                if pattern.regex.fullmatch(text) is None:
+                    continue
+                kept += math.exp(score)
+            weight = math.exp(log_prior[r] + score)
+            pieces[text] = pieces.get(text, 0.0) + weight
+            if text not in spans or spans[text][2] < weight:
+                spans[text] = (start, start + m, weight)
+        mass = math.exp(log_mass[r]) if pattern.regex is None else kept
+        masses[r] = prior * mass * skipped[r]
     total = float(np.sum(masses))
     if total <= 0 or not pieces:
         return [], -np.inf
-    best = int(np.argmax(masses))
-    log_evidence = float(np.log(max(masses[best], 1e-300)) / max(lengths[best], 1))
+    top = int(np.argmax(masses))
+    log_evidence = float(np.log(max(masses[top], 1e-300)) / max(lengths[top], 1))
     ranked = sorted(pieces.items(), key=lambda item: -item[1])[:n_readings]
     readings = [
         (text, min(1.0, weight / total), spans[text][0], spans[text][1])
