@@ -116,3 +116,36 @@ def test_the_second_look_finds_a_clean_plates_characters_whole():
         once = find_character_rows(grey, block_sizes=sizes, line_length=None)
         twice = find_character_rows(grey, block_sizes=sizes)
         assert len(twice) == len(once)
+
+
+def _printed(xs, width=10, height=24, shape=(60, 160)):
+    """A light image with a dark character-sized bar at each x, and its row."""
+    grey = np.full(shape, 200, dtype=np.uint8)
+    for x in xs:
+        grey[18 : 18 + height, x + 3 : x + 7] = 30  # a stem
+        grey[18 : 18 + 4, x : x + width] = 30  # and a bar
+    row = np.array([[x, 18, width, height] for x in xs])
+    return grey, row
+
+
+def test_a_row_is_extended_where_something_is_printed_beyond_its_end():
+    from platevision.reader._segment import extend_row
+
+    grey, row = _printed([20, 40, 60, 80, 100])
+    # The first character is printed but not in the row (it was joined to a frame).
+    (extended,) = extend_row(row[1:], grey)
+    assert len(extended) == 5
+    np.testing.assert_array_equal(extended[0], row[0])
+    np.testing.assert_array_equal(extended[1:], row[1:])
+    (extended,) = extend_row(row[:-1], grey)  # the last, at the right
+    np.testing.assert_array_equal(extended, row)
+
+
+def test_a_row_is_not_extended_over_blank_plate_nor_out_of_the_image():
+    from platevision.reader._segment import extend_row
+
+    grey, row = _printed([20, 40, 60, 80])
+    assert extend_row(row, grey) == []  # blank on both sides
+    grey, row = _printed([5, 25, 45, 65, 85, 105, 125, 145])
+    assert extend_row(row, grey) == []  # both cells would leave the image
+    assert extend_row(row[:2], grey) == []  # too short to know the pitch

@@ -16,6 +16,7 @@ from platevision.exceptions import PlateNotFoundWarning
 from platevision.metrics import box_iou
 from platevision.reader._patterns import decode_row, parse_patterns, shape_of
 from platevision.reader._segment import (
+    extend_row,
     find_character_rows,
     regularise_row,
     row_box,
@@ -391,7 +392,9 @@ class PlateReader(BaseEstimator):
             region, x0, y0 = grey, 0, 0
         rows = []
         for row, view in self._rows(region):
-            for candidate in (row, regularise_row(row)):
+            # Not extended: which end a lost character is at is not known, and a
+            # wrong guess would label every tile with its neighbour's character.
+            for candidate in _candidate_rows(row, view, extend=False):
                 if len(candidate) == len(text):
                     rows.append((candidate, view))
                     break
@@ -535,9 +538,7 @@ class PlateReader(BaseEstimator):
         known = [int(n) for n in lengths if n]
         rows = []
         for row, view in self._rows(region):
-            # A damaged character may split or vanish: read the mended row too.
-            mended = regularise_row(row)
-            for candidate in (row, mended) if not _same(row, mended) else (row,):
+            for candidate in _candidate_rows(row, view):
                 if len(candidate) >= shortest:
                     rows.append((candidate, view))
         if not rows:
@@ -755,6 +756,17 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.all(a == b))
 
 
+def _candidate_rows(
+    row: np.ndarray, view: np.ndarray, extend: bool = True
+) -> list[np.ndarray]:
+    """The rows to read for a row found in ``view``: itself, mended where damage
+    split or hid a character, and (``extend``) a character longer at either end
+    (one joined to the plate's frame)."""
+    mended = regularise_row(row)
+    rows = [row] if _same(row, mended) else [row, mended]
+    return rows + extend_row(mended, view) if extend else rows
+
+
 def _training_one(
     item: Any, index: int, *, reader: PlateReader, texts: list[str], boxes: list[Any]
 ) -> tuple[list[np.ndarray] | None, np.ndarray | None, np.ndarray | None]:
@@ -787,9 +799,8 @@ def _verifier_rows(
         return None
     bx, by, bw, bh = (float(v) for v in box)
     out = []
-    for row, _ in reader._rows(grey):
-        mended = regularise_row(row)
-        for candidate in (row, mended) if not _same(row, mended) else (row,):
+    for row, view in reader._rows(grey):
+        for candidate in _candidate_rows(row, view):
             x, y, w, h = row_box(candidate)
             cx, cy = x + w / 2, y + h / 2
             plate = (

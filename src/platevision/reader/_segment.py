@@ -23,6 +23,7 @@ import numpy as np
 
 __all__ = [
     "CharacterRow",
+    "extend_row",
     "find_character_rows",
     "regularise_row",
     "row_box",
@@ -318,3 +319,55 @@ def regularise_row(row: CharacterRow) -> CharacterRow:
             )
         filled.append(box)
     return np.asarray(filled, dtype=np.int64)
+
+
+def extend_row(
+    row: CharacterRow, grey: np.ndarray, min_contrast: float = 0.5
+) -> list[CharacterRow]:
+    """The row with one more character at its left end, and at its right end.
+
+    A character at the end of a row often touches the plate's frame or border
+    from the side and is joined to it: no blob of a character's shape, and the
+    row comes out a character short. One pitch (the median distance between
+    character centres) beyond each end, a box of the median character width
+    and the end character's height is added where it lies in the image and its
+    grey levels vary at least ``min_contrast`` times as much (standard
+    deviation) as the end character's own: something is printed there. Whether
+    it is a character is the reader's to say (a blob it does not read costs the
+    row evidence).
+
+    Parameters
+    ----------
+    row : (n, 4) ndarray of int
+        Character boxes ``(x, y, width, height)``, left to right.
+    grey : (M, N) ndarray
+        The image the row was found in.
+    min_contrast : float, default=0.5
+        Least contrast of the added box, relative to the end character's.
+
+    Returns
+    -------
+    rows : list of (n + 1, 4) ndarray of int
+        The row extended at the left, at the right, or both or neither of them,
+        in that order.
+    """
+    if len(row) < 3:
+        return []
+    width = int(round(float(np.median(row[:, 2]))))
+    centres = row[:, 0] + row[:, 2] / 2.0
+    pitch = float(np.median(np.diff(centres)))
+    extended = []
+    for end, side in ((0, -1), (len(row) - 1, 1)):
+        _, y, _, h = (int(v) for v in row[end])
+        x = int(round(centres[end] + side * pitch - width / 2.0))
+        if x < 0 or y < 0 or x + width > grey.shape[1] or y + h > grey.shape[0]:
+            continue
+        ex, ey, ew, eh = (int(v) for v in row[end])
+        own = float(np.std(grey[ey : ey + eh, ex : ex + ew]))
+        cell = float(np.std(grey[y : y + h, x : x + width]))
+        if own > 0 and cell >= min_contrast * own:
+            box = np.array([[x, y, width, h]], dtype=row.dtype)
+            extended.append(
+                np.concatenate([box, row]) if side < 0 else np.concatenate([row, box])
+            )
+    return extended
