@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from skimage.feature import hog
 
 from platevision.features import HOGTransformer
@@ -55,3 +57,38 @@ def test_sizes_and_colour_mix(rng):
 def test_bad_parameters_are_named(params, pattern):
     with pytest.raises(ValueError, match=pattern):
         HOGTransformer(**params).fit_transform([np.zeros((8, 8))])
+
+
+@given(
+    st.integers(1, 4),
+    st.tuples(st.integers(4, 40), st.integers(4, 40)),
+    st.tuples(st.integers(1, 6), st.integers(1, 6)),
+    st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    st.sampled_from([4, 9, 12]),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["random", "binary", "levels"]),
+)
+def test_hog_of_a_stack_is_skimages_hog_of_each_image(
+    n, shape, cell, block, orientations, seed, kind
+):
+    """Binary and few-level images put many gradients exactly on bin edges."""
+    from platevision.features._hog import hog_batch
+
+    # A whole block fits (otherwise skimage has no features either).
+    assume(all(s // c >= b for s, c, b in zip(shape, cell, block, strict=True)))
+    rng = np.random.default_rng(seed)
+    images = rng.random((n, *shape))
+    if kind == "binary":
+        images = np.round(images)
+    elif kind == "levels":
+        images = np.round(images * 3) / 3
+    ours = hog_batch(images, cell, block, orientations=orientations)
+    for image, row in zip(images, ours, strict=True):
+        oracle = hog(
+            image,
+            orientations=orientations,
+            pixels_per_cell=cell,
+            cells_per_block=block,
+            feature_vector=True,
+        )
+        np.testing.assert_allclose(row, oracle, atol=1e-6)

@@ -19,6 +19,87 @@ def _hog_features(image: np.ndarray, **params: Any) -> np.ndarray:
     return hog(image, feature_vector=True, **params)
 
 
+def hog_batch(
+    images: np.ndarray,
+    pixels_per_cell: tuple[int, int],
+    cells_per_block: tuple[int, int],
+    orientations: int = 9,
+) -> np.ndarray:
+    """:func:`skimage.feature.hog` of many grey images of one shape at once.
+
+    The same features as ``hog(image, orientations, pixels_per_cell,
+    cells_per_block, block_norm='L2-Hys')`` for each image (within 1e-6:
+    scikit-image sums a cell's magnitudes in float32, this in float64), in
+    array operations over the whole stack instead of one image and one block
+    at a time: about a tenth of the time for the restorer's character tiles.
+
+    Parameters
+    ----------
+    images : (n_images, M, N) ndarray of float
+        Grey images.
+    pixels_per_cell, cells_per_block : (int, int)
+        As in :func:`skimage.feature.hog`.
+    orientations : int, default=9
+        Orientation bins over 0-180 degrees.
+
+    Returns
+    -------
+    features : (n_images, n_features) ndarray of float64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skimage.feature import hog
+    >>> from platevision.features._hog import hog_batch
+    >>> images = np.random.default_rng(0).random((3, 32, 16))
+    >>> batch = hog_batch(images, (4, 4), (2, 2))
+    >>> one = hog(images[1], pixels_per_cell=(4, 4), cells_per_block=(2, 2))
+    >>> batch.shape, bool(np.allclose(batch[1], one, atol=1e-6))
+    ((3, 756), True)
+    """
+    images = np.asarray(images, dtype=np.float64)
+    n, rows, cols = images.shape
+    (c_row, c_col), (b_row, b_col) = pixels_per_cell, cells_per_block
+    n_rows, n_cols = rows // c_row, cols // c_col
+    # Central differences, zero at the borders; only pixels in whole cells count.
+    g_row = np.zeros_like(images)
+    g_col = np.zeros_like(images)
+    g_row[:, 1:-1, :] = images[:, 2:, :] - images[:, :-2, :]
+    g_col[:, :, 1:-1] = images[:, :, 2:] - images[:, :, :-2]
+    g_row = g_row[:, : n_rows * c_row, : n_cols * c_col]
+    g_col = g_col[:, : n_rows * c_row, : n_cols * c_col]
+    magnitude = np.hypot(g_col, g_row)
+    angle = np.rad2deg(np.arctan2(g_row, g_col)) % 180
+    # Bin i holds angles in [i, i + 1) * 180 / orientations.
+    bins = np.searchsorted(
+        180.0 / orientations * np.arange(1, orientations), angle, side="right"
+    )
+    cell = (np.arange(n_rows * c_row) // c_row)[:, None] * n_cols + (
+        np.arange(n_cols * c_col) // c_col
+    )[None, :]
+    index = (np.arange(n)[:, None, None] * (n_rows * n_cols) + cell) * orientations
+    histogram = np.bincount(
+        (index + bins).ravel(),
+        weights=magnitude.ravel(),
+        minlength=n * n_rows * n_cols * orientations,
+    ).reshape(n, n_rows, n_cols, orientations) / (c_row * c_col)
+    # Blocks of cells, row by row, each normalised by L2-Hys.
+    per_block = b_row * b_col * orientations
+    blocks = np.stack(
+        [
+            histogram[:, r : r + b_row, c : c + b_col, :].reshape(n, per_block)
+            for r in range(n_rows - b_row + 1)
+            for c in range(n_cols - b_col + 1)
+        ],
+        axis=1,
+    )
+    eps2 = 1e-5**2
+    out = blocks / np.sqrt(np.sum(blocks**2, axis=-1, keepdims=True) + eps2)
+    out = np.minimum(out, 0.2)
+    out = out / np.sqrt(np.sum(out**2, axis=-1, keepdims=True) + eps2)
+    return out.reshape(n, out.shape[1] * per_block)
+
+
 class HOGTransformer(ImageTransformer):
     """Histogram of oriented gradients of each image.
 

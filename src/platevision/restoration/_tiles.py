@@ -74,22 +74,16 @@ def classifier_features(tiles: list[Tile], shape: tuple[int, int]) -> np.ndarray
     real training tiles mean accuracy over damage conditions 0.789 -> 0.811, on
     synthetic multi-font tiles 0.870 -> 0.889).
     """
-    from skimage.feature import hog
+    from platevision.features._hog import hog_batch
 
     coarse = (max(2, round(shape[0] * 0.75)), max(2, round(shape[1] * 0.75)))
     cell = (max(1, shape[0] // 8), max(1, shape[1] // 4))
-    rows = [
-        np.concatenate(
-            [
-                resize_image(tile.ink, coarse).ravel(),
-                hog(
-                    tile.canonical.reshape(shape),
-                    pixels_per_cell=cell,
-                    cells_per_block=(2, 2),
-                ),
-                [tile.log_aspect],
-            ]
-        )
-        for tile in tiles
-    ]
-    return np.asarray(rows)
+    canonical = np.reshape([tile.canonical for tile in tiles], (len(tiles), *shape))
+    inks = [resize_image(tile.ink, coarse).ravel() for tile in tiles]
+    return np.column_stack(
+        [
+            np.reshape(inks, (len(tiles), coarse[0] * coarse[1])),
+            hog_batch(canonical, pixels_per_cell=cell, cells_per_block=(2, 2)),
+            np.reshape([tile.log_aspect for tile in tiles], (len(tiles), 1)),
+        ]
+    )
