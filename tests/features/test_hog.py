@@ -92,3 +92,10 @@ def test_hog_of_a_stack_is_skimages_hog_of_each_image(
             feature_vector=True,
         )
         np.testing.assert_allclose(row, oracle, atol=1e-6)
+
+
+def test_hog_of_a_stack_too_small_for_a_block_is_a_clear_error():
+    from platevision.features._hog import hog_batch
+
+    with pytest.raises(ValueError, match="fewer than a block of 2 x 2"):
+        hog_batch(np.zeros((2, 4, 4)), (4, 4), (2, 2))

@@ -230,3 +230,15 @@ def test_template_cost_tells_characters_from_other_marks(restorer, test_set):
     _, blob_cost = restorer._proba_and_cost(blobs)
     assert cost.shape == (len(test_set.target),)
     assert np.median(cost) < 0.6 * np.median(blob_cost)
+
+
+def test_without_jitter_the_proposal_learns_from_the_tiles_as_cut(train, test_set):
+    """jitter=False draws nothing more from the seed: a different proposal,
+    which reads the synthetic characters too."""
+    plain = PlateCharacterRestorer(n_augment=2, jitter=False, random_state=0)
+    plain.fit(train.images, train.target)
+    jittered = PlateCharacterRestorer(n_augment=2, random_state=0)
+    jittered.fit(train.images, train.target)
+    assert plain.score(test_set.images, test_set.target) >= 0.85
+    first = plain.proposal_[-1].coefs_[0]
+    assert not np.allclose(first, jittered.proposal_[-1].coefs_[0])

@@ -61,6 +61,12 @@ def hog_batch(
     n, rows, cols = images.shape
     (c_row, c_col), (b_row, b_col) = pixels_per_cell, cells_per_block
     n_rows, n_cols = rows // c_row, cols // c_col
+    if n_rows < b_row or n_cols < b_col:
+        msg = (
+            f"hog_batch: images of {rows} x {cols} pixels hold {n_rows} x {n_cols} "
+            f"cells of {c_row} x {c_col}, fewer than a block of {b_row} x {b_col}."
+        )
+        raise ValueError(msg)
     # Central differences, zero at the borders; only pixels in whole cells count.
     g_row = np.zeros_like(images)
     g_col = np.zeros_like(images)

@@ -171,9 +171,11 @@ _NEGLIGIBLE = 30.0
 def _allowed(pattern: PlatePattern, classes: tuple[str, ...]) -> np.ndarray:
     """Which classes each position of a fixed pattern allows: (length, n_classes)."""
     positions = pattern.positions or ()
-    return np.array(
+    allowed = np.array(
         [[pos is None or c in pos for c in classes] for pos in positions], dtype=bool
     ).reshape(len(positions), len(classes))
+    allowed.setflags(write=False)  # shared by every call: never changed in place
+    return allowed
 
 
 def _top_strings(log_q: np.ndarray, n_best: int) -> tuple[np.ndarray, np.ndarray]:

@@ -348,8 +348,9 @@ def extend_row(
     Returns
     -------
     rows : list of (n + 1, 4) ndarray of int
-        The row extended at the left, at the right, or both or neither of them,
-        in that order.
+        Up to two rows, each one box longer: the row with a box added at its
+        left end, and the row with a box added at its right end, in that order
+        (a row that lost characters at both ends is not mended here).
     """
     if len(row) < 3:
         return []
