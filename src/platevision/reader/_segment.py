@@ -359,12 +359,11 @@ def extend_row(
     pitch = float(np.median(np.diff(centres)))
     extended = []
     for end, side in ((0, -1), (len(row) - 1, 1)):
-        _, y, _, h = (int(v) for v in row[end])
+        ex, y, ew, h = (int(v) for v in row[end])
         x = int(round(centres[end] + side * pitch - width / 2.0))
         if x < 0 or y < 0 or x + width > grey.shape[1] or y + h > grey.shape[0]:
             continue
-        ex, ey, ew, eh = (int(v) for v in row[end])
-        own = float(np.std(grey[ey : ey + eh, ex : ex + ew]))
+        own = float(np.std(grey[y : y + h, ex : ex + ew]))
         cell = float(np.std(grey[y : y + h, x : x + width]))
         if own > 0 and cell >= min_contrast * own:
             box = np.array([[x, y, width, h]], dtype=row.dtype)
