@@ -46,3 +46,30 @@ def test_jitter_moves_the_strokes_a_little_and_keeps_the_character():
         profile = out.mean(axis=0)
         assert 5 <= int(np.argmin(profile)) <= 13
         assert profile.min() < 0.7 < profile[[0, -1]].min()
+
+
+def test_thicker_or_thinner_strokes_stay_in_place_on_average():
+    """Eroded or dilated with a 2 x 2 window, a stroke moves half a pixel towards
+    one corner or the other: never the same way every time."""
+    from unittest import mock
+
+    import platevision.restoration._augment as augment
+
+    tile = np.ones((32, 18))
+    tile[4:28, 7:11] = 0.0
+    tile[14:18, 4:14] = 0.0  # a cross, so both axes have a centre of ink
+
+    def centre(image):
+        ink = 1.0 - image
+        ys, xs = np.indices(image.shape)
+        return np.array([(ys * ink).sum(), (xs * ink).sum()]) / ink.sum()
+
+    still = {"_MARGIN": (0, 0), "_ROTATION": 0.0, "_SHEAR": 0.0, "_SCALE": 0.0}
+    still |= {"_BLUR_P": 0.0, "_STROKE_P": 0.5}  # always thicker or thinner
+    with mock.patch.multiple(augment, **still):
+        rng = np.random.RandomState(0)
+        shifts = np.array(
+            [centre(jitter_tile(tile, rng)) - centre(tile) for _ in range(200)]
+        )
+    assert np.abs(shifts.mean(axis=0)).max() < 0.15
+    assert (shifts[:, 1] > 0.2).any() and (shifts[:, 1] < -0.2).any()
