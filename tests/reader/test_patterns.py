@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from platevision.reader import REGION_PATTERNS, shape_of
-from platevision.reader._patterns import decode_row, parse_patterns
+from platevision.reader._patterns import decode_row, parse_patterns, pattern_counts
 
 CLASSES = list(string.digits + string.ascii_uppercase)
 
@@ -142,19 +142,29 @@ def test_top_strings_are_the_most_probable_strings(m, n_best, n_runs, seed):
     st.integers(1, 4),
     st.integers(0, 2**32 - 1),
     st.sampled_from(["LLD", "L?D", "[AB]D?", r"[AB]+1", ("DL", "LLD", "L1?")]),
+    st.sampled_from(["alike", "weighted", "one left out"]),
 )
-def test_readings_are_the_exact_text_probabilities(n, seed, patterns):
+def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
     """With room for every string, the readings are the patterns' exact text
-    probabilities, enumerated here string by string."""
+    probabilities (each pattern weighted by its prior), enumerated here string
+    by string."""
     from itertools import product
     from unittest import mock
 
     classes = list("AB12")
-    proba = np.random.default_rng(seed).dirichlet(np.ones(len(classes)), size=n)
+    rng = np.random.default_rng(seed)
+    proba = rng.dirichlet(np.ones(len(classes)), size=n)
     parsed = parse_patterns(patterns)
+    pattern_weights = None
+    prior = np.full(len(parsed), 1.0 / len(parsed))
+    if priors != "alike":
+        pattern_weights = rng.uniform(0.1, 3.0, len(parsed))
+        if priors == "one left out" and len(parsed) > 1:
+            pattern_weights[0] = 0.0
+        prior = pattern_weights / pattern_weights.sum()
     weights: dict[str, float] = {}
     total = 0.0
-    for pattern in parsed:
+    for pattern, pattern_prior in zip(parsed, prior, strict=True):
         lengths = [pattern.length] if pattern.length else range(1, n + 1)
         for m in (m for m in lengths if m <= n):
             for start, ks in product(range(n - m + 1), product(range(4), repeat=m)):
@@ -167,10 +177,14 @@ def test_readings_are_the_exact_text_probabilities(n, seed, patterns):
                 if fits:
                     w = np.prod(proba[start + np.arange(m), ks])
                     w *= np.exp(-2.0 * (n - m))
-                    weights[text] = weights.get(text, 0.0) + w / len(parsed)
-                    total += w / len(parsed)
+                    w *= pattern_prior
+                    if w > 0:
+                        weights[text] = weights.get(text, 0.0) + w
+                        total += w
     with mock.patch("platevision.reader._patterns._NEGLIGIBLE", np.inf):
-        readings, _ = decode_row(proba, classes, parsed, n_readings=300)
+        readings, _ = decode_row(
+            proba, classes, parsed, n_readings=300, weights=pattern_weights
+        )
     expected = sorted(weights.items(), key=lambda item: -item[1])
     assert len(readings) == len(expected)
     got = dict((text, p) for text, p, _, _ in readings)
@@ -195,3 +209,44 @@ def test_skipping_negligible_runs_changes_no_reading(n, seed, patterns):
     assert [r[0] for r in fast] == [r[0] for r in full]
     np.testing.assert_allclose([r[1] for r in fast], [r[1] for r in full], rtol=1e-9)
     assert fast_evidence == full_evidence
+
+
+def test_a_frequent_pattern_wins_where_the_characters_leave_doubt():
+    """An O that may be a 0: the more frequent form decides."""
+    proba = _row("AB0")
+    o, zero = CLASSES.index("O"), CLASSES.index("0")
+    proba[2, [o, zero]] = 0.45
+    parsed = parse_patterns(["LLL", "LLD"])
+    alike, _ = decode_row(proba, CLASSES, parsed, n_readings=2)
+    assert {text for text, *_ in alike} == {"ABO", "AB0"}
+    assert alike[0][1] == pytest.approx(alike[1][1])
+    for weights, best in (([3, 1], "ABO"), ([1, 3], "AB0")):
+        readings, _ = decode_row(proba, CLASSES, parsed, weights=weights)
+        assert readings[0][0] == best
+        # P(text) = prior(pattern) P(text | row) / sum of prior x mass allowed.
+        letters = [CLASSES.index(c) for c in string.ascii_uppercase]
+        digits = [CLASSES.index(c) for c in string.digits]
+        first_two = proba[0, letters].sum() * proba[1, letters].sum()
+        mass = np.array([proba[2, letters].sum(), proba[2, digits].sum()])
+        prior = np.asarray(weights) / 4
+        expected = max(prior) * 0.9 * 0.9 * 0.45 / (first_two * prior @ mass)
+        assert readings[0][1] == pytest.approx(expected, rel=1e-9)
+    only, _ = decode_row(proba, CLASSES, parsed, weights=[0, 1])
+    assert only[0][0] == "AB0"
+    assert "ABO" not in {text for text, *_ in only}
+
+
+@pytest.mark.parametrize(
+    "weights", [[1.0], [1.0, -1.0], [0.0, 0.0], [np.nan, 1.0], [[1.0, 1.0]]]
+)
+def test_bad_pattern_weights_are_named(weights):
+    with pytest.raises(ValueError, match="weights must be 2 non-negative"):
+        decode_row(
+            _row("AB1"), CLASSES, parse_patterns(["LLD", "LLL"]), weights=weights
+        )
+
+
+def test_pattern_counts_count_every_pattern_a_text_fits():
+    parsed = parse_patterns(["LLD", "L?D", "LLL", r"[A-Z]+\d*"])
+    counts = pattern_counts(parsed, ["AB1", "AB1", "A11", "ABC", "AB12"])
+    np.testing.assert_array_equal(counts, [2, 3, 1, 5])

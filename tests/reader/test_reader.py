@@ -120,6 +120,16 @@ def test_patterns_are_learned_from_the_training_texts(plates):
     reader = PlateReader(restorer=_quick_restorer(), random_state=0)
     reader.fit(plates.images[:20], plates.target[:20])
     assert reader.patterns_ == ("LLLDDDD",)
+    np.testing.assert_allclose(reader.pattern_priors_, [1.0])
+
+
+def test_pattern_priors_follow_the_training_texts_half_way(plates):
+    """Texts all of the first Brazilian form: it gets 3/4 of the prior, the
+    Mercosur form, missing from the photos, still 1/4."""
+    reader = PlateReader("br", restorer=_quick_restorer(), random_state=0)
+    reader.fit(plates.images[:20], plates.target[:20])
+    assert reader.patterns_ == ("LLLDDDD", "LLLDLDD")
+    np.testing.assert_allclose(reader.pattern_priors_, [0.75, 0.25])
 
 
 def test_a_box_outside_the_photo_reads_nothing(reader, plates):

@@ -149,3 +149,22 @@ def test_a_row_is_not_extended_over_blank_plate_nor_out_of_the_image():
     grey, row = _printed([5, 25, 45, 65, 85, 105, 125, 145])
     assert extend_row(row, grey) == []  # both cells would leave the image
     assert extend_row(row[:2], grey) == []  # too short to know the pitch
+
+
+def test_a_small_neighbourhood_finds_small_real_plates(shared_data):
+    """On the first 80 US OpenALPR photos, the rows inside the true box that are
+    as long as the text: the 9-pixel neighbourhood finds those of small plates
+    whose characters touch the frame (61 -> 65 when this was written)."""
+    from platevision.datasets import load_plates
+    from platevision.reader._reader import _as_uint8_grey, _crop
+
+    data = load_plates(region="us", data_home=shared_data)
+    found = dict.fromkeys([(15, 25, 51), (9, 15, 25, 51)], 0)
+    for i in range(80):
+        grey = _as_uint8_grey(data.images[i], i)
+        box = np.round(np.asarray(data.boxes[i], dtype=float)).astype(int)
+        region, _, _ = _crop(grey, box, 0.15)
+        for sizes in found:
+            rows = find_character_rows(region, block_sizes=sizes)
+            found[sizes] += any(len(row) == len(str(data.target[i])) for row in rows)
+    assert found[9, 15, 25, 51] >= found[15, 25, 51] + 3

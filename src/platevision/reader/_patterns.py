@@ -163,6 +163,42 @@ def parse_patterns(patterns: Any) -> tuple[PlatePattern, ...]:
     return tuple(parsed)
 
 
+def _pattern_priors(weights: Sequence[float] | None, n_patterns: int) -> np.ndarray:
+    """The patterns' prior probabilities: ``weights`` normalised, or all alike."""
+    if weights is None:
+        return np.full(n_patterns, 1.0 / n_patterns)
+    priors = np.asarray(weights, dtype=float)
+    if (
+        priors.shape != (n_patterns,)
+        or not np.all(np.isfinite(priors))
+        or np.any(priors < 0)
+        or priors.sum() <= 0
+    ):
+        msg = (
+            f"weights must be {n_patterns} non-negative finite numbers, one per "
+            f"pattern, not all 0; got {weights!r}."
+        )
+        raise ValueError(msg)
+    return priors / priors.sum()
+
+
+def pattern_counts(
+    patterns: Sequence[PlatePattern], texts: Iterable[str]
+) -> np.ndarray:
+    """How many of ``texts`` each pattern reads (a text may count for several)."""
+    counts = np.zeros(len(patterns), dtype=np.int64)
+    for text in texts:
+        for k, pattern in enumerate(patterns):
+            if pattern.regex is not None:
+                counts[k] += pattern.regex.fullmatch(text) is not None
+            elif pattern.positions is not None and len(text) == len(pattern.positions):
+                counts[k] += all(
+                    allowed is None or char in allowed
+                    for char, allowed in zip(text, pattern.positions, strict=True)
+                )
+    return counts
+
+
 #: Strings this many nats below the best reading of a row are not listed.
 _NEGLIGIBLE = 30.0
 
@@ -229,13 +265,15 @@ def decode_row(
     *,
     n_readings: int = 5,
     skip_cost: float = 2.0,
+    weights: Sequence[float] | None = None,
 ) -> tuple[list[tuple[str, float, int, int]], float]:
     """The most probable plate texts of a row of character probabilities.
 
     Every pattern is tried on every run of consecutive blobs of its length (blobs
     left out cost ``skip_cost`` nats each: a row may hold a bolt or a logo);
-    a text's probability sums over the patterns and runs that give it, over the
-    total probability of all texts the patterns allow.
+    a text's probability sums over the patterns and runs that give it, each
+    pattern weighted by its prior (``weights``, normalised; None: all alike),
+    over the total probability of all texts the patterns allow.
 
     Returns
     -------
@@ -248,16 +286,21 @@ def decode_row(
     n = len(proba)
     log_p = np.log(np.clip(proba, 1e-12, 1.0))
     classes = tuple(str(c) for c in classes)
-    prior = 1.0 / len(patterns)
+    priors = _pattern_priors(weights, len(patterns))
     # Every run of blobs a pattern can read: pattern by pattern, left to right.
     runs: list[tuple[PlatePattern, int, int]] = []
-    for pattern in patterns:
+    run_prior: list[float] = []
+    for pattern, pattern_prior in zip(patterns, priors, strict=True):
+        if pattern_prior <= 0:  # a pattern of prior 0 reads nothing
+            continue
         windows = [pattern.length] if pattern.length is not None else range(1, n + 1)
         for m in windows:
             if m is not None and m <= n:
                 runs.extend((pattern, start, m) for start in range(n - m + 1))
+                run_prior.extend([pattern_prior] * (n - m + 1))
     if not runs:
         return [], -np.inf
+    prior = np.asarray(run_prior)
     # The runs of one length and kind (pattern or regular expression) at once.
     groups: dict[tuple[int, bool], list[int]] = {}
     for r, (pattern, _, m) in enumerate(runs):
@@ -318,7 +361,7 @@ def decode_row(
             if text not in spans or spans[text][2] < weight:
                 spans[text] = (start, start + m, weight)
         mass = math.exp(log_mass[r]) if pattern.regex is None else kept
-        masses[r] = prior * mass * skipped[r]
+        masses[r] = prior[r] * mass * skipped[r]
     total = float(np.sum(masses))
     if total <= 0 or not pieces:
         return [], -np.inf

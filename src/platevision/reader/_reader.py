@@ -14,7 +14,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from platevision.exceptions import PlateNotFoundWarning
 from platevision.metrics import box_iou
-from platevision.reader._patterns import decode_row, parse_patterns, shape_of
+from platevision.reader._patterns import (
+    decode_row,
+    parse_patterns,
+    pattern_counts,
+    shape_of,
+)
 from platevision.reader._segment import (
     extend_row,
     find_character_rows,
@@ -211,9 +216,10 @@ class PlateReader(BaseEstimator):
     ink : {'dark', 'light', 'both'}, default='dark'
         The plates' characters are darker than the plate (most regions), lighter,
         or either (twice the work).
-    block_sizes : tuple of int, default=(15, 25, 51)
+    block_sizes : tuple of int, default=(9, 15, 25, 51)
         Neighbourhood sizes, in pixels, of the adaptive thresholds that find the
-        characters (odd; small ones find small plates). A pixel is ink when it
+        characters (odd; small ones find small plates: 9 finds characters 10 to
+        20 pixels high that touch their plate's frame). A pixel is ink when it
         is darker than its neighbourhood's mean by 0.3 of the neighbourhood's
         standard deviation (and at least 3 grey levels), so faint characters
         are found too.
@@ -249,6 +255,10 @@ class PlateReader(BaseEstimator):
         The fitted character recogniser.
     patterns_ : tuple of str
         The patterns in use.
+    pattern_priors_ : ndarray of shape (n_patterns,)
+        Each pattern's prior probability in decoding: half how often it reads
+        the training texts, half the same for every pattern (so a form rare or
+        missing in the training photos still reads).
     plate_margins_ : ndarray of shape (4,)
         Margins (left, top, right, bottom) from the characters' box to the plate's
         box, in character heights, learned from the training boxes (medians).
@@ -313,7 +323,7 @@ class PlateReader(BaseEstimator):
         restorer: Any = None,
         n_readings: int = 5,
         ink: str = "dark",
-        block_sizes: tuple[int, ...] = (15, 25, 51),
+        block_sizes: tuple[int, ...] = (9, 15, 25, 51),
         char_height: tuple[int, int] = (8, 200),
         skip_cost: float = 2.0,
         min_evidence: float = -2.5,
@@ -476,6 +486,11 @@ class PlateReader(BaseEstimator):
             self.patterns_ = tuple(shapes)
         else:
             self.patterns_ = tuple(p.source for p in parse_patterns(self.patterns))
+        # Half the training texts' frequencies, half alike: a form that is rare
+        # or missing in the training photos still reads.
+        counts = pattern_counts(parse_patterns(list(self.patterns_)), texts)
+        self.pattern_priors_ = 0.5 * counts / max(len(texts), 1) + 0.5 / len(counts)
+        self.pattern_priors_ /= self.pattern_priors_.sum()
         self.plate_margins_ = (
             np.median(np.asarray(margins), axis=0) if margins else _DEFAULT_MARGINS
         )
@@ -583,6 +598,7 @@ class PlateReader(BaseEstimator):
                 patterns,
                 n_readings=self.n_readings,
                 skip_cost=self.skip_cost,
+                weights=self.pattern_priors_,
             )
             if not readings or evidence < self.min_evidence:
                 continue

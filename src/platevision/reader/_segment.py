@@ -211,7 +211,7 @@ def _same_row(a: CharacterRow, b: CharacterRow) -> bool:
 def find_character_rows(
     grey: np.ndarray,
     *,
-    block_sizes: Sequence[int] = (15, 25, 51),
+    block_sizes: Sequence[int] = (9, 15, 25, 51),
     offset: float = 3.0,
     contrast: float = 0.3,
     height_range: tuple[int, int] = (8, 200),
@@ -224,7 +224,7 @@ def find_character_rows(
     ----------
     grey : (M, N) ndarray of uint8
         The photo, dark ink on a lighter plate.
-    block_sizes : sequence of odd int, default=(15, 25, 51)
+    block_sizes : sequence of odd int, default=(9, 15, 25, 51)
         Neighbourhood sizes of the adaptive threshold, in pixels; each finds its own
         rows (small ones suit small plates).
     offset : float, default=3
