@@ -163,7 +163,9 @@ def parse_patterns(patterns: Any) -> tuple[PlatePattern, ...]:
     return tuple(parsed)
 
 
-def _pattern_priors(weights: Sequence[float] | None, n_patterns: int) -> np.ndarray:
+def _pattern_priors(
+    weights: Sequence[float] | np.ndarray | None, n_patterns: int
+) -> np.ndarray:
     """The patterns' prior probabilities: ``weights`` normalised, or all alike."""
     if weights is None:
         return np.full(n_patterns, 1.0 / n_patterns)
@@ -265,7 +267,7 @@ def decode_row(
     *,
     n_readings: int = 5,
     skip_cost: float = 2.0,
-    weights: Sequence[float] | None = None,
+    weights: Sequence[float] | np.ndarray | None = None,
 ) -> tuple[list[tuple[str, float, int, int]], float]:
     """The most probable plate texts of a row of character probabilities.
 
