@@ -300,15 +300,20 @@ def read_timed(reader, photos, boxes=None):
     return plates, seconds / max(1, len(photos))
 
 
-def with_patterns(reader, region):
-    """The fitted reader with the region's patterns (fit does not depend on them)."""
+def with_patterns(reader, region, texts):
+    """The fitted reader with the region's patterns and their priors from the
+    training ``texts`` (the rest of fit does not depend on the patterns)."""
     import copy
 
-    from platevision.reader._patterns import parse_patterns
+    from platevision.reader._patterns import parse_patterns, pattern_priors
 
     other = copy.copy(reader)
     other.patterns = region
-    other.patterns_ = tuple(p.source for p in parse_patterns(region))
+    parsed = parse_patterns(region)
+    other.patterns_ = tuple(p.source for p in parsed)
+    other.pattern_priors_ = pattern_priors(
+        parsed, [str(t).upper().replace(" ", "") for t in texts]
+    )
     return other
 
 
@@ -355,7 +360,8 @@ def run_region(region, data, args, report, pool, records, tess_records, on_fold)
         broken_photos = [b[0] for b in broken]
         settings = {"learned": reader}
         if "region" in args.patterns:
-            settings["region"] = with_patterns(reader, region)
+            training_texts = [data["texts"][i] for i in train]
+            settings["region"] = with_patterns(reader, region, training_texts)
         if "learned" not in args.patterns:
             del settings["learned"]
         fold_records, fold_tess = [], []

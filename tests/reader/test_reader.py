@@ -13,6 +13,7 @@ from platevision.datasets import load_plates, make_plates
 from platevision.exceptions import PlateNotFoundWarning
 from platevision.metrics import box_iou
 from platevision.reader import PlateReader
+from platevision.reader._reader import _as_uint8_grey
 from platevision.restoration import PlateCharacterRestorer
 
 
@@ -284,3 +285,23 @@ def test_photos_become_the_same_grey_whatever_their_dtype(height, width, seed):
     # The luminance of check_image, within a grey level (float32 weighting).
     exact = np.round(check_image(rgb, mode="grey") * 255)
     assert np.abs(grey - exact).max() <= 1
+
+
+def test_sameness_tells_a_repeated_mark_from_a_plates_characters():
+    """The verifier's sameness: the bars of a grille repeat one shape, a
+    plate's characters differ from their neighbours."""
+    from platevision.reader._reader import _sameness
+    from platevision.reader._segment import find_character_rows
+
+    grille = np.full((40, 160), 210, np.uint8)
+    boxes = []
+    for k in range(7):
+        grille[8:32, 10 + 20 * k : 18 + 20 * k] = 30
+        boxes.append((8 + 20 * k, 6, 12, 28))
+    assert _sameness(np.array(boxes), grille) > 0.95
+    photo = make_plates(1, pattern="LLLDDDD", random_state=5).images[0]
+    grey = _as_uint8_grey(photo, 0)
+    rows = [row for row in find_character_rows(grey) if len(row) == 7]
+    assert rows
+    assert _sameness(rows[0], grey) < 0.6
+    assert _sameness(rows[0][:1], grey) == 0.0  # one mark: nothing to compare

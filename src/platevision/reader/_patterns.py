@@ -201,6 +201,18 @@ def pattern_counts(
     return counts
 
 
+def pattern_priors(
+    patterns: Sequence[PlatePattern], texts: Sequence[str]
+) -> np.ndarray:
+    """The patterns' priors from training texts: half how often each reads
+    them, half the same for every pattern (so a form rare or missing in the
+    texts still reads)."""
+    texts = list(texts)
+    counts = pattern_counts(patterns, texts)
+    priors = 0.5 * counts / max(len(texts), 1) + 0.5 / len(patterns)
+    return priors / priors.sum()
+
+
 #: Strings this many nats below the best reading of a row are not listed.
 _NEGLIGIBLE = 30.0
 

@@ -17,7 +17,7 @@ from platevision.metrics import box_iou
 from platevision.reader._patterns import (
     decode_row,
     parse_patterns,
-    pattern_counts,
+    pattern_priors,
     shape_of,
 )
 from platevision.reader._segment import (
@@ -486,11 +486,9 @@ class PlateReader(BaseEstimator):
             self.patterns_ = tuple(shapes)
         else:
             self.patterns_ = tuple(p.source for p in parse_patterns(self.patterns))
-        # Half the training texts' frequencies, half alike: a form that is rare
-        # or missing in the training photos still reads.
-        counts = pattern_counts(parse_patterns(list(self.patterns_)), texts)
-        self.pattern_priors_ = 0.5 * counts / max(len(texts), 1) + 0.5 / len(counts)
-        self.pattern_priors_ /= self.pattern_priors_.sum()
+        self.pattern_priors_ = pattern_priors(
+            parse_patterns(list(self.patterns_)), texts
+        )
         self.plate_margins_ = (
             np.median(np.asarray(margins), axis=0) if margins else _DEFAULT_MARGINS
         )
@@ -562,10 +560,7 @@ class PlateReader(BaseEstimator):
         plate_log_p = np.zeros(len(rows))
         if verifier is not None:
             features = np.array(
-                [
-                    _row_features(r + np.array([x0, y0, 0, 0]), grey.shape)
-                    for r, _ in rows
-                ]
+                [_row_features(r, view, grey.shape, (x0, y0)) for r, view in rows]
             )
             inputs = self._verifier_inputs(features, known)
             proba = verifier.predict_proba(inputs)[:, 1]
@@ -742,10 +737,45 @@ def _recognise(restorer: Any, tiles: list[np.ndarray]) -> tuple[np.ndarray, np.n
     return restorer.predict_proba(tiles), np.zeros(len(tiles))
 
 
-def _row_features(row: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Geometry of a candidate row, for the row verifier (length last)."""
+def _sameness(row: np.ndarray, view: np.ndarray) -> float:
+    """How alike a row's neighbouring marks are: the mean correlation of each
+    blob's picture (16 x 8) with the next one's, from -1 to 1.
+
+    A plate's characters differ from their neighbours; the bars of a grille,
+    the slats of a fence or a tread's blocks repeat one shape.
+    """
+    import cv2
+
+    pictures = []
+    for x, y, w, h in row:
+        patch = view[max(y, 0) : y + h, max(x, 0) : x + w]
+        if patch.size == 0:
+            pictures.append(np.zeros(128, np.float32))
+            continue
+        small = cv2.resize(
+            patch.astype(np.float32), (8, 16), interpolation=cv2.INTER_AREA
+        ).ravel()
+        small -= small.mean()
+        norm = float(np.linalg.norm(small))
+        pictures.append(small / norm if norm > 1e-6 else small)
+    pictures_array = np.asarray(pictures)
+    if len(pictures_array) < 2:
+        return 0.0
+    return float(np.mean(np.sum(pictures_array[1:] * pictures_array[:-1], axis=1)))
+
+
+def _row_features(
+    row: np.ndarray,
+    view: np.ndarray,
+    shape: tuple[int, ...],
+    origin: tuple[int, int] = (0, 0),
+) -> np.ndarray:
+    """A candidate row's geometry and sameness, for the row verifier (length
+    last). ``row`` is in ``view``'s pixels, ``view`` a part of a photo of
+    ``shape`` whose top-left corner is at ``origin`` (x, y)."""
     height = max(float(np.median(row[:, 3])), 1.0)
     x, y, w, h = row_box(row)
+    x, y = x + origin[0], y + origin[1]
     return np.array(
         [
             *row_spreads(row),
@@ -753,6 +783,7 @@ def _row_features(row: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
             np.log(height / shape[0]),
             (y + h / 2) / shape[0],
             (x + w / 2) / shape[1],
+            _sameness(row, view),
             float(len(row)),
         ]
     )
@@ -824,7 +855,7 @@ def _verifier_rows(
                 and by <= cy <= by + bh
                 and float(np.median(candidate[:, 3])) >= 0.25 * bh
             )
-            out.append(np.append(_row_features(candidate, grey.shape), plate))
+            out.append(np.append(_row_features(candidate, view, grey.shape), plate))
     return np.asarray(out) if out else None
 
 
