@@ -301,19 +301,16 @@ def read_timed(reader, photos, boxes=None):
 
 
 def with_patterns(reader, region, texts):
-    """The fitted reader with the region's patterns and their priors from the
-    training ``texts`` (the rest of fit does not depend on the patterns)."""
+    """The fitted reader with the region's patterns, and their priors from the
+    training ``texts``; all else (the recogniser, the verifier, learned with
+    the texts' own patterns) unchanged."""
     import copy
 
-    from platevision.reader._patterns import parse_patterns, pattern_priors
+    from platevision.reader._reader import _plain_texts
 
     other = copy.copy(reader)
     other.patterns = region
-    parsed = parse_patterns(region)
-    other.patterns_ = tuple(p.source for p in parsed)
-    other.pattern_priors_ = pattern_priors(
-        parsed, [str(t).upper().replace(" ", "") for t in texts]
-    )
+    other._learn_patterns(_plain_texts(texts))
     return other
 
 

@@ -10,7 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from platevision.reader import REGION_PATTERNS, shape_of
-from platevision.reader._patterns import decode_row, parse_patterns, pattern_counts
+from platevision.reader._patterns import (
+    decode_row,
+    parse_patterns,
+    pattern_counts,
+    pattern_priors,
+)
 
 CLASSES = list(string.digits + string.ascii_uppercase)
 
@@ -200,12 +205,18 @@ def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
 def test_skipping_negligible_runs_changes_no_reading(n, seed, patterns):
     from unittest import mock
 
-    proba = np.random.default_rng(seed).dirichlet(np.full(len(CLASSES), 0.3), size=n)
+    rng = np.random.default_rng(seed)
+    proba = rng.dirichlet(np.full(len(CLASSES), 0.3), size=n)
     parsed = parse_patterns(patterns)
+    weights = rng.uniform(0.01, 1.0, len(parsed))  # the floor moves with the prior
     # Many readings: strings from runs other than the best one are listed too.
-    fast, fast_evidence = decode_row(proba, CLASSES, parsed, n_readings=40)
+    fast, fast_evidence = decode_row(
+        proba, CLASSES, parsed, n_readings=40, weights=weights
+    )
     with mock.patch("platevision.reader._patterns._NEGLIGIBLE", np.inf):
-        full, full_evidence = decode_row(proba, CLASSES, parsed, n_readings=40)
+        full, full_evidence = decode_row(
+            proba, CLASSES, parsed, n_readings=40, weights=weights
+        )
     assert [r[0] for r in fast] == [r[0] for r in full]
     np.testing.assert_allclose([r[1] for r in fast], [r[1] for r in full], rtol=1e-9)
     assert fast_evidence == full_evidence
@@ -250,3 +261,15 @@ def test_pattern_counts_count_every_pattern_a_text_fits():
     parsed = parse_patterns(["LLD", "L?D", "LLL", r"[A-Z]+\d*"])
     counts = pattern_counts(parsed, ["AB1", "AB1", "A11", "ABC", "AB12"])
     np.testing.assert_array_equal(counts, [2, 3, 1, 5])
+
+
+def test_pattern_priors_are_half_the_texts_shares_half_alike():
+    parsed = parse_patterns(["LLD", "L?D", r"[A-Z]+\d*", "DDDD"])
+    texts = ["AB1", "AB1", "A11", "ZZ", "12-4"]  # 12-4 fits no pattern
+    # Reads: LLD 2, L?D 3, the expression 4 (AB1 twice, A11, ZZ), DDDD 0.
+    np.testing.assert_allclose(
+        pattern_priors(parsed, texts),
+        0.5 * np.array([2, 3, 4, 0]) / 9 + 0.5 / 4,
+    )
+    np.testing.assert_allclose(pattern_priors(parsed, ["??"]), 0.25)  # none read
+    assert pattern_priors(parsed, texts).sum() == pytest.approx(1.0)

@@ -121,7 +121,6 @@ def test_patterns_are_learned_from_the_training_texts(plates):
     reader = PlateReader(restorer=_quick_restorer(), random_state=0)
     reader.fit(plates.images[:20], plates.target[:20])
     assert reader.patterns_ == ("LLLDDDD",)
-    np.testing.assert_allclose(reader.pattern_priors_, [1.0])
 
 
 def test_pattern_priors_follow_the_training_texts_half_way(plates):
@@ -305,3 +304,21 @@ def test_sameness_tells_a_repeated_mark_from_a_plates_characters():
     assert rows
     assert _sameness(rows[0], grey) < 0.6
     assert _sameness(rows[0][:1], grey) == 0.0  # one mark: nothing to compare
+
+
+def test_row_features_of_a_cut_out_view_are_those_of_the_photo():
+    """Reading a box's crop gives its rows the features the verifier learned
+    on whole photos: geometry in the photo's pixels, sameness of the same marks."""
+    from platevision.reader._reader import _row_features
+    from platevision.reader._segment import find_character_rows
+
+    photo = make_plates(1, pattern="LLLDDDD", random_state=5).images[0]
+    grey = _as_uint8_grey(photo, 0)
+    (x0, y0) = (7, 5)
+    crop = grey[y0:, x0:]
+    rows = find_character_rows(crop)
+    assert rows
+    for row in rows:
+        in_crop = _row_features(row, crop, grey.shape, (x0, y0))
+        in_photo = _row_features(row + np.array([x0, y0, 0, 0]), grey, grey.shape)
+        np.testing.assert_allclose(in_crop, in_photo, atol=1e-6)

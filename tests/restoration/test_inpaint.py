@@ -77,3 +77,9 @@ def test_biharmonic_fill_without_damage_or_known_pixels():
     np.testing.assert_array_equal(biharmonic_fill(image, np.zeros((5, 4), bool)), image)
     with pytest.raises(ValueError, match="at least one known pixel"):
         biharmonic_fill(image, np.ones((5, 4), bool))
+    with pytest.raises(
+        ValueError, match=r"2-D image and a mask of its shape.*\(4, 5\)"
+    ):
+        biharmonic_fill(image, np.zeros((4, 5), bool))
+    with pytest.raises(ValueError, match="2-D image"):
+        biharmonic_fill(np.zeros(6), np.zeros(6, bool))

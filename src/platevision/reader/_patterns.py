@@ -204,13 +204,14 @@ def pattern_counts(
 def pattern_priors(
     patterns: Sequence[PlatePattern], texts: Sequence[str]
 ) -> np.ndarray:
-    """The patterns' priors from training texts: half how often each reads
-    them, half the same for every pattern (so a form rare or missing in the
-    texts still reads)."""
-    texts = list(texts)
-    counts = pattern_counts(patterns, texts)
-    priors = 0.5 * counts / max(len(texts), 1) + 0.5 / len(patterns)
-    return priors / priors.sum()
+    """The patterns' priors from training texts: half each pattern's share of
+    the texts read (a text that several patterns read counts for each; none
+    read: all alike), half the same for every pattern (so a form rare or
+    missing in the texts still reads)."""
+    counts = pattern_counts(patterns, texts).astype(float)
+    alike = np.full(len(patterns), 1.0 / len(patterns))
+    shares = counts / counts.sum() if counts.sum() > 0 else alike
+    return 0.5 * shares + 0.5 * alike
 
 
 #: Strings this many nats below the best reading of a row are not listed.

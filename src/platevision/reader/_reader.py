@@ -123,6 +123,11 @@ def _check_boxes(boxes: Any, n_images: int) -> list[np.ndarray | None] | None:
     return checked
 
 
+def _plain_texts(texts: Any) -> list[str]:
+    """Plate texts as the reader compares them: upper case, without spaces."""
+    return [str(t).upper().replace(" ", "") for t in texts]
+
+
 def _check_texts(y: Any) -> np.ndarray:
     """Plate texts as a 1-D array (every text is its own 'class': no class checks)."""
     from sklearn.utils.validation import check_array, column_or_1d
@@ -230,8 +235,8 @@ class PlateReader(BaseEstimator):
         sticker between the characters).
     min_evidence : float, default=-2.5
         Rows that read worse than this are not plates: the log-probability per
-        character of the row's best pattern (-2.5 is a geometric mean of 0.08
-        per character).
+        character of the row's best pattern, its prior included (-2.5 is a
+        geometric mean of 0.08 per character).
     template_weight : float, default=80.0
         How much the characters' likeness to the recogniser's templates counts in
         choosing the plate among the rows read: a row ranks by its reading
@@ -265,11 +270,13 @@ class PlateReader(BaseEstimator):
     verifier_ : Pipeline or None
         The row verifier: a logistic regression on the geometry of a candidate
         row (evenness of heights, baseline and spacing, character shape, size
-        and place in the photo, length against the patterns) that tells the
-        plate's row from the photo's other rows. Learned from the training
-        photos' rows and boxes; None without boxes (or with fewer than 5 rows of
-        either kind). It picks the rows read, and its log probability is added
-        to a row's evidence to choose among the plates read.
+        and place in the photo, length against the patterns) and on how alike
+        its neighbouring marks are (a grille's bars repeat one shape) that
+        tells the plate's row from the photo's other rows. Learned from the
+        training photos' rows and boxes; None without boxes (or with fewer
+        than 5 rows of either kind). It picks the rows read, and its log
+        probability is added to a row's evidence to choose among the plates
+        read.
     n_training_tiles_ : int
         Character tiles cut from the training photos.
     n_training_plates_ : int
@@ -445,7 +452,7 @@ class PlateReader(BaseEstimator):
         self._check_geometry()
         y = _check_texts(y)
         items = as_image_sequence(X)
-        texts = [str(t).upper().replace(" ", "") for t in y]
+        texts = _plain_texts(y)
         if len(texts) != len(items):
             msg = f"y must hold one text per photo ({len(items)}); got {len(texts)}."
             raise ValueError(msg)
@@ -481,14 +488,7 @@ class PlateReader(BaseEstimator):
                 "found); check the texts, the boxes, 'ink' and 'char_height'."
             )
             raise ValueError(msg)
-        if self.patterns is None:
-            shapes = sorted({shape_of(text) for text in texts})
-            self.patterns_ = tuple(shapes)
-        else:
-            self.patterns_ = tuple(p.source for p in parse_patterns(self.patterns))
-        self.pattern_priors_ = pattern_priors(
-            parse_patterns(list(self.patterns_)), texts
-        )
+        self._learn_patterns(texts)
         self.plate_margins_ = (
             np.median(np.asarray(margins), axis=0) if margins else _DEFAULT_MARGINS
         )
@@ -502,9 +502,21 @@ class PlateReader(BaseEstimator):
         self.verifier_ = self._fit_verifier(verifier_rows)
         return self
 
+    def _learn_patterns(self, texts: list[str]) -> None:
+        """Set ``patterns_`` (given, or the shapes of ``texts``) and their
+        priors from ``texts``."""
+        if self.patterns is None:
+            self.patterns_ = tuple(sorted({shape_of(text) for text in texts}))
+        else:
+            self.patterns_ = tuple(p.source for p in parse_patterns(self.patterns))
+        self.pattern_priors_ = pattern_priors(
+            parse_patterns(list(self.patterns_)), texts
+        )
+
     def _fit_verifier(self, rows: list[np.ndarray]) -> Any:
         """A logistic regression telling the plate's row from the others, from
-        the geometry of the training photos' rows (None without boxes)."""
+        the geometry and sameness of the training photos' rows (None without
+        boxes)."""
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
@@ -714,7 +726,7 @@ class PlateReader(BaseEstimator):
         -------
         score : float
         """
-        truth = np.array([str(t).upper().replace(" ", "") for t in y], dtype=object)
+        truth = np.array(_plain_texts(y), dtype=object)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PlateNotFoundWarning)
             predicted = self.predict(X, boxes=boxes)
@@ -746,9 +758,9 @@ def _sameness(row: np.ndarray, view: np.ndarray) -> float:
     """
     import cv2
 
-    pictures = []
+    pictures: list[np.ndarray] = []
     for x, y, w, h in row:
-        patch = view[max(y, 0) : y + h, max(x, 0) : x + w]
+        patch = view[max(y, 0) : max(y + h, 0), max(x, 0) : max(x + w, 0)]
         if patch.size == 0:
             pictures.append(np.zeros(128, np.float32))
             continue
