@@ -506,12 +506,11 @@ class PlateReader(BaseEstimator):
         """Set ``patterns_`` (given, or the shapes of ``texts``) and their
         priors from ``texts``."""
         if self.patterns is None:
-            self.patterns_ = tuple(sorted({shape_of(text) for text in texts}))
+            parsed = parse_patterns(sorted({shape_of(text) for text in texts}))
         else:
-            self.patterns_ = tuple(p.source for p in parse_patterns(self.patterns))
-        self.pattern_priors_ = pattern_priors(
-            parse_patterns(list(self.patterns_)), texts
-        )
+            parsed = parse_patterns(self.patterns)
+        self.patterns_ = tuple(p.source for p in parsed)
+        self.pattern_priors_ = pattern_priors(parsed, texts)
 
     def _fit_verifier(self, rows: list[np.ndarray]) -> Any:
         """A logistic regression telling the plate's row from the others, from

@@ -13,7 +13,7 @@ __all__ = ["biharmonic_fill", "inpaint_guided"]
 @lru_cache(maxsize=1)
 def _stencil_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every biharmonic stencil a pixel can have, by the code of its cut
-    neighbourhood (``_cut_codes``): row and column offsets from the pixel and
+    neighbourhood (``_cut_code``): row and column offsets from the pixel and
     coefficients, ``(n_codes, 25)`` each, padded with zero coefficients.
 
     A pixel's stencil is the Laplacian of the Laplacian of a unit impulse
@@ -70,6 +70,16 @@ def biharmonic_fill(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     ValueError
         ``image`` is not 2-D, ``mask`` does not have its shape, or the mask
         leaves no pixel known.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from platevision.restoration._inpaint import biharmonic_fill
+    >>> ramp = np.tile(np.linspace(0.0, 1.0, 8), (6, 1))
+    >>> mask = np.zeros(ramp.shape, dtype=bool)
+    >>> mask[2:4, 3:5] = True  # a hole in a smooth ramp
+    >>> bool(np.abs(biharmonic_fill(ramp, mask) - ramp).max() < 1e-9)
+    True
     """
     from scipy import sparse
     from scipy.sparse.linalg import spsolve
