@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import sklearn
@@ -11,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 from platevision.datasets import damage_characters, make_plate_characters
 from platevision.exceptions import PlatevisionWarning
 from platevision.restoration import PlateCharacterRestorer, Reading
+from platevision.utils._image import resize_image
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +113,29 @@ def test_find_damage_overlaps_the_true_damage(restorer, test_set):
     precision = (found & masks).sum() / max(found.sum(), 1)
     assert precision > 0.5
     assert clean_found.mean() < found.mean() / 3  # clean tiles show little damage
+
+
+def test_with_a_known_mask_the_proposal_also_reads_the_filled_tile(restorer, test_set):
+    tiles = restorer._tiles(test_set.images[:12])
+    masks = [np.zeros(tile.grey.shape, bool) for tile in tiles]
+    for mask in masks[:8]:
+        mask[8:20, 2:12] = True  # a block over the middle strokes
+    inked = []  # the same tiles with ink painted over the masked pixels
+    for mask, tile in zip(masks, tiles, strict=True):
+        ink = np.where(mask, 1.0, tile.ink)
+        canonical = resize_image(ink, restorer._shape()).ravel()
+        inked.append(dataclasses.replace(tile, ink=ink, canonical=canonical))
+    scores = restorer._scores(tiles, masks)
+    covered = restorer._scores(inked, masks)
+    # The filled tile depends only on the pixels outside the mask: what the
+    # mask hides (here the strokes, or ink painted over them) changes nothing.
+    np.testing.assert_allclose(scores[5][:8], covered[5][:8], atol=1e-9)
+    assert not np.allclose(scores[0][:8], covered[0][:8])
+    # Without damage, or without masks, there is nothing to fill.
+    np.testing.assert_array_equal(scores[5][8:], scores[0][8:])
+    unmasked = restorer._scores(tiles, None)
+    np.testing.assert_array_equal(unmasked[5], unmasked[0])
+    assert restorer.fusion_weights_.shape == (5,)
 
 
 def test_a_mask_over_everything_gives_the_class_prior(restorer, test_set):

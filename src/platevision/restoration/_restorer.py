@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from platevision.restoration._augment import jitter_tile
 from platevision.restoration._evidence import candidate_costs
-from platevision.restoration._inpaint import inpaint_guided
+from platevision.restoration._inpaint import biharmonic_fill, inpaint_guided
 from platevision.restoration._tiles import Tile, classifier_features, make_tile
 from platevision.utils._image import as_image_sequence, resize_image
 from platevision.utils._sklearn_compat import Interval, StrOptions, _fit_context
@@ -32,8 +32,9 @@ _TRAIN_SEVERITY = (0.0, 0.8)
 _CALIBRATION_SEVERITIES = (0.2, 0.4, 0.6)
 # Fusion before calibration: the proposal's log-probability, minus the evidence
 # cost over 0.01 (a cost difference of 0.01, about 1% of the pixels, is worth a
-# factor e); no dependence on the amount of damage.
-_DEFAULT_FUSION = np.array([1.0, -100.0, 0.0, 0.0])
+# factor e); no dependence on the amount of damage; with a known mask, the
+# proposal's reading of the raw and of the filled tile count alike.
+_DEFAULT_FUSION = np.array([1.0, -100.0, 0.0, 0.0, 0.5])
 
 
 class Reading(NamedTuple):
@@ -94,6 +95,50 @@ def _canonical_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return resize_image(mask.astype(np.float64), shape).ravel() > 0.25
 
 
+def _filled(tile: Tile, mask: np.ndarray, shape: tuple[int, int]) -> Tile:
+    """The tile with its ink inside ``mask`` (the tile's shape) filled by
+    biharmonic inpainting from the ink around it: what the proposal reads when
+    the damage is known."""
+    if not mask.any() or mask.all():
+        return tile
+    ink = biharmonic_fill(tile.ink, mask)
+    return Tile(
+        tile.grey,
+        ink,
+        resize_image(ink, shape).ravel(),
+        tile.log_aspect,
+        tile.inverted,
+        tile.flat,
+        tile.levels,
+    )
+
+
+def _minimise_log_loss(
+    features: np.ndarray,
+    truth: np.ndarray,
+    start: np.ndarray,
+    offset: np.ndarray | float = 0.0,
+) -> np.ndarray | None:
+    """The weights ``w`` minimising the log-loss of the logits
+    ``offset + features @ w`` (features (n, C, F), truth (n,) class indices),
+    from ``start``; None when the optimiser gives no finite answer."""
+    from scipy.optimize import minimize
+
+    rows = np.arange(len(truth))
+
+    def loss(weights: np.ndarray) -> tuple[float, np.ndarray]:
+        log_p = _log_softmax(offset + features @ weights)
+        expected = np.einsum("nc,ncf->nf", np.exp(log_p), features)
+        gradient = (expected - features[rows, truth]).mean(axis=0)
+        # A whisper of ridge keeps the weights finite on separable data.
+        penalty = 1e-6 * weights @ weights
+        value = -log_p[rows, truth].mean() + penalty
+        return float(value), gradient + 2e-6 * weights
+
+    result = minimize(loss, start, jac=True, method="L-BFGS-B")
+    return result.x if np.all(np.isfinite(result.x)) else None
+
+
 def _calibration_split(
     y: np.ndarray, rng: np.random.RandomState, fraction: float = 0.2
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -121,8 +166,11 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
     *template bank* (prototypes of every character, picked from the training
     tiles) gives *evidence*: the prototype that best explains the tile, where
     clustered disagreement is taken as damage (the mask) and the remaining
-    pixels are compared. The proposal and the evidence are combined and
-    calibrated on held-out training tiles, so the probabilities are honest.
+    pixels are compared. When the caller knows the damage (``masks=``), the
+    proposal also reads the tile with the masked pixels filled in by biharmonic
+    inpainting from the strokes around them. The proposal and the evidence are
+    combined and calibrated on held-out training tiles, so the probabilities
+    are honest.
     Finally each reading's tile is *restored* by biharmonic inpainting of the
     damaged pixels, steered by that reading's prototype
     (:func:`~platevision.restoration.inpaint_guided`).
@@ -186,12 +234,14 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         Canonical ink maps of the prototypes.
     bank_labels_ : ndarray of shape (n_prototypes_total,)
         Class index of each prototype.
-    fusion_weights_ : ndarray of shape (4,)
+    fusion_weights_ : ndarray of shape (5,)
         How proposal and evidence combine, fitted on held-out training tiles
         (clean and broken) by minimising the log-loss: the logit of a character
-        is ``w0 * log p + w1 * cost + d * (w2 * log p + w3 * cost)``, with ``p``
-        the proposal's probability, ``cost`` the evidence cost and ``d`` the
-        fraction of the tile taken as damaged.
+        is ``w0 * log p + w1 * cost + d * (w2 * log p + w3 * cost)
+        + w4 * (log q - log p)``, with ``p`` the proposal's probability,
+        ``cost`` the evidence cost, ``d`` the fraction of the tile taken as
+        damaged and ``q`` the proposal's probability for the tile with its
+        known damage filled (``q = p`` when no mask is given).
 
     See Also
     --------
@@ -466,10 +516,11 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
 
         The tiles are scored clean, and broken by every kind of damage both with
         the damage found (``mask='auto'``) and with the true masks, so that the
-        weights hold for either way of knowing the damage.
+        weights hold for either way of knowing the damage. The weight of the
+        filled tile's reading, which only known masks have, is fitted last on
+        the tiles with true masks, the others held: it cannot change how
+        found damage is read.
         """
-        from scipy.optimize import minimize
-
         from platevision.datasets import DAMAGE_KINDS, damage_characters
 
         shape = self._shape()
@@ -487,37 +538,44 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
                 parts.append(self._scores(batch, list(masks)))
         features = np.concatenate([self._fusion_features(p) for p in parts])
         truth = np.tile(y_index, len(parts))
-        rows = np.arange(len(truth))
-
-        def loss(weights: np.ndarray) -> tuple[float, np.ndarray]:
-            log_p = _log_softmax(features @ weights)
-            expected = np.einsum("nc,ncf->nf", np.exp(log_p), features)
-            gradient = (expected - features[rows, truth]).mean(axis=0)
-            # A whisper of ridge keeps the weights finite on separable data.
-            penalty = 1e-6 * weights @ weights
-            value = -log_p[rows, truth].mean() + penalty
-            return float(value), gradient + 2e-6 * weights
-
-        result = minimize(loss, _DEFAULT_FUSION, jac=True, method="L-BFGS-B")
-        if np.all(np.isfinite(result.x)):
-            self.fusion_weights_ = result.x
+        # Parts alternate found and true masks after the clean one.
+        known = np.repeat(np.arange(len(parts)) % 2 == 0, len(y_index))
+        known[: len(y_index)] = False
+        weights = _DEFAULT_FUSION.copy()
+        first = _minimise_log_loss(features[..., :4], truth, weights[:4])
+        if first is not None:
+            weights[:4] = first
+        offset = features[known][..., :4] @ weights[:4]
+        last = _minimise_log_loss(
+            features[known][..., 4:], truth[known], weights[4:], offset
+        )
+        if last is not None:
+            weights[4:] = last
+        self.fusion_weights_ = weights
 
     # ------------------------------------------------------------- scoring
 
     def _scores(
         self, tiles: list[Tile], masks: list[np.ndarray] | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Proposal log-probabilities (n, C), evidence costs (n, C), and for the
-        candidates: their indices (n, K), best prototypes (n, K), masks (n, K, P).
-        Non-candidates get the worst candidate cost."""
+    ) -> tuple[np.ndarray, ...]:
+        """Proposal log-probabilities (n, C), evidence costs (n, C), for the
+        candidates: their indices (n, K), best prototypes (n, K), masks (n, K, P),
+        and the proposal's log-probabilities with the known damage filled (n, C;
+        the first ones again without ``masks``). Non-candidates get the worst
+        candidate cost."""
         shape = self._shape()
         n_classes = len(self.classes_)
-        proba = np.zeros((len(tiles), n_classes))
-        known = self.proposal_.classes_
-        proba[:, np.searchsorted(self.classes_, known)] = self.proposal_.predict_proba(
-            classifier_features(tiles, shape)
-        )
-        log_proposal = np.log(np.clip(proba, 1e-12, None))
+        log_proposal = self._log_proposal(tiles)
+        log_filled = log_proposal
+        if masks is not None:
+            # Told where the damage is, the proposal also reads the tile with
+            # the damage filled in from the strokes around it (on the real
+            # tiles, chips 0.6 with the known masks: 0.80 -> 0.91 top-1 alone).
+            filled = [_filled(t, m, shape) for t, m in zip(tiles, masks, strict=True)]
+            changed = [i for i, tile in enumerate(tiles) if filled[i] is not tile]
+            if changed:
+                log_filled = log_proposal.copy()
+                log_filled[changed] = self._log_proposal([filled[i] for i in changed])
         n_candidates = min(self.n_candidates, n_classes)
         order = np.argsort(-(log_proposal + 1e3 * self._has_prototype), axis=1)
         candidates = order[:, :n_candidates]
@@ -544,17 +602,34 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         worst = finite.max(axis=1, keepdims=True)
         costs = np.repeat(worst, n_classes, axis=1)
         np.put_along_axis(costs, candidates, np.minimum(cand_costs, worst), axis=1)
-        return log_proposal, costs, candidates, best, cand_masks
+        return log_proposal, costs, candidates, best, cand_masks, log_filled
+
+    def _log_proposal(self, tiles: list[Tile]) -> np.ndarray:
+        """The proposal's log-probabilities (n, n_classes), columns as ``classes_``."""
+        proba = np.zeros((len(tiles), len(self.classes_)))
+        known = self.proposal_.classes_
+        proba[:, np.searchsorted(self.classes_, known)] = self.proposal_.predict_proba(
+            classifier_features(tiles, self._shape())
+        )
+        return np.log(np.clip(proba, 1e-12, None))
 
     @staticmethod
     def _fusion_features(scores: tuple[np.ndarray, ...]) -> np.ndarray:
-        """Per tile and class: log p, cost, and both times the damaged fraction."""
-        log_proposal, costs, candidates, _, cand_masks = scores
+        """Per tile and class: log p, cost, both times the damaged fraction, and
+        how much filling the known damage changes log p."""
+        log_proposal, costs, candidates, _, cand_masks, log_filled = scores
         n = len(costs)
         top = np.take_along_axis(costs, candidates, axis=1).argmin(axis=1)
         damaged = cand_masks[np.arange(n), top].mean(axis=1)[:, None]
         return np.stack(
-            [log_proposal, costs, damaged * log_proposal, damaged * costs], axis=-1
+            [
+                log_proposal,
+                costs,
+                damaged * log_proposal,
+                damaged * costs,
+                log_filled - log_proposal,
+            ],
+            axis=-1,
         )
 
     def _analyse(self, X: Any, masks: Any) -> tuple[list[Tile], dict[str, Any]]:
@@ -572,7 +647,7 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
             if chunk.size
         )
         scores = tuple(np.concatenate(part) for part in zip(*results, strict=True))
-        _, _, candidates, best, cand_masks = scores
+        _, _, candidates, best, cand_masks, _ = scores
         proba = np.exp(
             _log_softmax(self._fusion_features(scores) @ self.fusion_weights_)
         )
