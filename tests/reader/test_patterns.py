@@ -72,10 +72,25 @@ def test_the_pattern_turns_a_letter_o_into_a_zero_at_a_digit_position():
 
 
 def test_a_blob_too_many_is_left_out():
-    proba = _row("XABC1234")  # a bolt read as 'X' before the plate
+    proba = _row("XABC1234")  # a bolt before the plate, read as 'X' at best
+    proba[0] = 1.0 / len(CLASSES)
     readings, _ = decode_row(proba, CLASSES, parse_patterns("LLLDDDD"))
-    text, _, start, stop = readings[0]
-    assert (text, start, stop) == ("ABC1234", 1, 8)
+    text, _, blobs = readings[0]
+    assert (text, blobs) == ("ABC1234", (1, 2, 3, 4, 5, 6, 7))
+
+
+def test_an_emblem_between_the_letters_and_the_digits_is_left_out():
+    proba = _row("ABCX1234")
+    proba[3] = 1.0 / len(CLASSES)  # a state's emblem: like no character
+    readings, _ = decode_row(proba, CLASSES, parse_patterns("LLLDDDD"))
+    text, _, blobs = readings[0]
+    assert (text, blobs) == ("ABC1234", (0, 1, 2, 4, 5, 6, 7))
+    # Only between two groups: not inside one, and not two blobs.
+    for row, pattern in (("ABXC1234", "LLLDDDD"), ("ABXX123", "LLDDD")):
+        proba = _row(row)
+        proba[row.index("X") : row.rindex("X") + 1] = 1.0 / len(CLASSES)
+        readings, _ = decode_row(proba, CLASSES, parse_patterns(pattern))
+        assert row.replace("X", "") not in [text for text, _, _ in readings]
 
 
 def test_too_few_blobs_give_no_reading():
@@ -100,11 +115,11 @@ def test_evidence_is_higher_for_a_plate_than_for_noise():
 def test_readings_are_ranked_probabilities(n, seed, patterns):
     proba = np.random.default_rng(seed).dirichlet(np.ones(len(CLASSES)), size=n)
     readings, _ = decode_row(proba, CLASSES, parse_patterns(patterns), n_readings=5)
-    probabilities = [p for _, p, _, _ in readings]
+    probabilities = [p for _, p, _ in readings]
     assert all(0.0 <= p <= 1.0 for p in probabilities)
     assert sum(probabilities) <= 1.0 + 1e-9
     assert probabilities == sorted(probabilities, reverse=True)
-    assert len({text for text, _, _, _ in readings}) == len(readings)
+    assert len({text for text, _, _ in readings}) == len(readings)
 
 
 @given(
@@ -152,8 +167,10 @@ def test_top_strings_are_the_most_probable_strings(m, n_best, n_runs, seed):
 def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
     """With room for every string, the readings are the patterns' exact text
     probabilities (each pattern weighted by its prior), enumerated here string
-    by string."""
-    from itertools import product
+    by string over every set of blobs a pattern may read: consecutive ones, or
+    (not a regular expression) with the blob between two groups of letters and
+    digits left out."""
+    from itertools import combinations, product
     from unittest import mock
 
     classes = list("AB12")
@@ -171,8 +188,23 @@ def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
     total = 0.0
     for pattern, pattern_prior in zip(parsed, prior, strict=True):
         lengths = [pattern.length] if pattern.length else range(1, n + 1)
+        kinds = [
+            "L"
+            if p is not None and p <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            else "D"
+            if p is not None and p <= set("0123456789")
+            else ""
+            for p in pattern.positions or ()
+        ]
         for m in (m for m in lengths if m <= n):
-            for start, ks in product(range(n - m + 1), product(range(4), repeat=m)):
+            taken = [c for c in combinations(range(n), m) if c[-1] - c[0] == m - 1]
+            for c in combinations(range(n), m):  # a blob left out between groups
+                gaps = [j for j in range(1, m) if c[j] - c[j - 1] == 2]
+                if pattern.regex is None and c[-1] - c[0] == m and len(gaps) == 1:
+                    j = gaps[0]
+                    if kinds[j - 1] and kinds[j] and kinds[j - 1] != kinds[j]:
+                        taken.append(c)
+            for blobs, ks in product(taken, product(range(4), repeat=m)):
                 text = "".join(classes[k] for k in ks)
                 if pattern.regex is not None:
                     fits = pattern.regex.fullmatch(text) is not None
@@ -180,7 +212,7 @@ def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
                     allowed = zip(pattern.positions, text, strict=True)
                     fits = all(p is None or c in p for p, c in allowed)
                 if fits:
-                    w = np.prod(proba[start + np.arange(m), ks])
+                    w = np.prod(proba[list(blobs), ks])
                     w *= np.exp(-2.0 * (n - m))
                     w *= pattern_prior
                     if w > 0:
@@ -192,7 +224,7 @@ def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
         )
     expected = sorted(weights.items(), key=lambda item: -item[1])
     assert len(readings) == len(expected)
-    got = dict((text, p) for text, p, _, _ in readings)
+    got = dict((text, p) for text, p, _ in readings)
     for text, weight in expected:
         assert got[text] == pytest.approx(weight / total, rel=1e-9, abs=1e-15)
 

@@ -42,6 +42,8 @@ REGION_PATTERNS: dict[str, tuple[str, ...]] = {
 _TOKEN = re.compile(r"\[[^\]]+\]|.")
 _LETTERS = string.ascii_uppercase
 _DIGITS = string.digits
+_LETTER_SET = frozenset(_LETTERS)
+_DIGIT_SET = frozenset(_DIGITS)
 
 
 def shape_of(text: str) -> str:
@@ -273,6 +275,43 @@ def _top_strings(log_q: np.ndarray, n_best: int) -> tuple[np.ndarray, np.ndarray
     return scores, chars
 
 
+@lru_cache(maxsize=512)
+def _group_starts(pattern: PlatePattern) -> tuple[int, ...]:
+    """The positions of a fixed pattern where a group of letters gives way to
+    digits or digits to letters (3 in ``LLLDDDD``; none in ``?????``)."""
+    kinds = []
+    for allowed in pattern.positions or ():
+        if allowed is not None and allowed <= _LETTER_SET:
+            kinds.append("L")
+        elif allowed is not None and allowed <= _DIGIT_SET:
+            kinds.append("D")
+        else:
+            kinds.append("")
+    return tuple(
+        j
+        for j in range(1, len(kinds))
+        if kinds[j - 1] and kinds[j] and kinds[j - 1] != kinds[j]
+    )
+
+
+def _runs_of(pattern: PlatePattern, n: int) -> list[tuple[int, ...]]:
+    """The blobs (indices, left to right) each reading of a row of ``n`` blobs
+    by ``pattern`` takes: every run of consecutive blobs of the pattern's
+    length, and for a pattern (not a regular expression) every run one blob
+    longer whose blob between two groups (letters then digits, or digits then
+    letters) is left out: a state's emblem, a dash or a sticker there."""
+    if pattern.length is None:
+        return [
+            tuple(range(a, a + m)) for m in range(1, n + 1) for a in range(n - m + 1)
+        ]
+    m = pattern.length
+    runs = [tuple(range(a, a + m)) for a in range(n - m + 1)]
+    for a in range(n - m):
+        for j in _group_starts(pattern):
+            runs.append(tuple(range(a, a + j)) + tuple(range(a + j + 1, a + m + 1)))
+    return runs
+
+
 def decode_row(
     proba: np.ndarray,
     classes: Sequence[str],
@@ -281,19 +320,23 @@ def decode_row(
     n_readings: int = 5,
     skip_cost: float = 2.0,
     weights: Sequence[float] | np.ndarray | None = None,
-) -> tuple[list[tuple[str, float, int, int]], float]:
+) -> tuple[list[tuple[str, float, tuple[int, ...]]], float]:
     """The most probable plate texts of a row of character probabilities.
 
-    Every pattern is tried on every run of consecutive blobs of its length (blobs
-    left out cost ``skip_cost`` nats each: a row may hold a bolt or a logo);
-    a text's probability sums over the patterns and runs that give it, each
+    Every pattern is tried on every run of consecutive blobs of its length, and
+    (a pattern, not a regular expression) on every run one blob longer whose
+    blob between two of its groups of letters and digits is left out; blobs
+    left out cost ``skip_cost`` nats each (a row may hold a bolt or a logo at
+    its ends, a state's emblem or a dash between the letters and the digits).
+    A text's probability sums over the patterns and runs that give it, each
     pattern weighted by its prior (``weights``, normalised; None: all alike),
     over the total probability of all texts the patterns allow.
 
     Returns
     -------
-    readings : list of (text, probability, start, stop)
-        Best first; ``start:stop`` are the blobs read.
+    readings : list of (text, probability, blobs)
+        Best first; ``blobs`` are the indices of the blobs read, left to right
+        (those of the likeliest run that gives the text).
     log_evidence : float
         Log of the total probability the patterns allow, per character read: how
         well the row reads as a plate.
@@ -303,32 +346,31 @@ def decode_row(
     classes = tuple(str(c) for c in classes)
     priors = _pattern_priors(weights, len(patterns))
     # Every run of blobs a pattern can read: pattern by pattern, left to right.
-    runs: list[tuple[PlatePattern, int, int]] = []
+    runs: list[tuple[PlatePattern, tuple[int, ...]]] = []
     run_prior: list[float] = []
     for pattern, pattern_prior in zip(patterns, priors, strict=True):
         if pattern_prior <= 0:  # a pattern of prior 0 reads nothing
             continue
-        windows = [pattern.length] if pattern.length is not None else range(1, n + 1)
-        for m in windows:
-            if m is not None and m <= n:
-                runs.extend((pattern, start, m) for start in range(n - m + 1))
-                run_prior.extend([pattern_prior] * (n - m + 1))
+        found = _runs_of(pattern, n)
+        runs.extend((pattern, blobs) for blobs in found)
+        run_prior.extend([pattern_prior] * len(found))
     if not runs:
         return [], -np.inf
     prior = np.asarray(run_prior)
     # The runs of one length and kind (pattern or regular expression) at once.
     groups: dict[tuple[int, bool], list[int]] = {}
-    for r, (pattern, _, m) in enumerate(runs):
-        groups.setdefault((m, pattern.regex is not None), []).append(r)
-    lengths = np.array([m for _, _, m in runs])
-    skipped = np.exp(-skip_cost * (n - lengths))
-    log_prior = np.log(prior) - skip_cost * (n - lengths)
+    for r, (pattern, blobs) in enumerate(runs):
+        groups.setdefault((len(blobs), pattern.regex is not None), []).append(r)
+    lengths = np.array([len(blobs) for _, blobs in runs])
+    skip_nats = skip_cost * (n - lengths)
+    skipped = np.exp(-skip_nats)
+    log_prior = np.log(prior) - skip_nats
     best = np.empty(len(runs))
     log_mass = np.empty(len(runs))
     blocks = {}
     for (m, is_regex), members in groups.items():
-        starts = np.array([runs[r][1] for r in members])
-        block = log_p[starts[:, None] + np.arange(m)]
+        taken = np.array([runs[r][1] for r in members])
+        block = log_p[taken]
         if not is_regex:
             allowed = np.stack([_allowed(runs[r][0], classes) for r in members])
             block = np.where(allowed, block, -np.inf)
@@ -338,7 +380,7 @@ def decode_row(
     # A run whose best string is _NEGLIGIBLE nats below the best string of a
     # pattern without a regular expression (its best possible is reached) adds
     # less than e^-_NEGLIGIBLE to any probability: its strings are not listed.
-    fixed = np.array([pattern.regex is None for pattern, _, _ in runs])
+    fixed = np.array([pattern.regex is None for pattern, _ in runs])
     floor = best[fixed].max() - _NEGLIGIBLE if fixed.any() else -np.inf
     listed: dict[int, list[tuple[float, str]]] = {}
     for (m, is_regex), members in groups.items():
@@ -362,9 +404,9 @@ def decode_row(
                 )
             ]
     pieces: dict[str, float] = {}
-    spans: dict[str, tuple[int, int, float]] = {}
+    spans: dict[str, tuple[tuple[int, ...], float]] = {}
     masses = np.empty(len(runs))
-    for r, (pattern, start, m) in enumerate(runs):
+    for r, (pattern, blobs) in enumerate(runs):
         kept = 0.0
         for score, text in listed.get(r, ()):
             if pattern.regex is not None:
@@ -373,8 +415,8 @@ def decode_row(
                 kept += math.exp(score)
             weight = math.exp(log_prior[r] + score)
             pieces[text] = pieces.get(text, 0.0) + weight
-            if text not in spans or spans[text][2] < weight:
-                spans[text] = (start, start + m, weight)
+            if text not in spans or spans[text][1] < weight:
+                spans[text] = (blobs, weight)
         mass = math.exp(log_mass[r]) if pattern.regex is None else kept
         masses[r] = prior[r] * mass * skipped[r]
     total = float(np.sum(masses))
@@ -384,7 +426,6 @@ def decode_row(
     log_evidence = float(np.log(max(masses[top], 1e-300)) / max(lengths[top], 1))
     ranked = sorted(pieces.items(), key=lambda item: -item[1])[:n_readings]
     readings = [
-        (text, min(1.0, weight / total), spans[text][0], spans[text][1])
-        for text, weight in ranked
+        (text, min(1.0, weight / total), spans[text][0]) for text, weight in ranked
     ]
     return readings, log_evidence

@@ -231,8 +231,9 @@ class PlateReader(BaseEstimator):
     char_height : tuple of (int, int), default=(8, 200)
         Smallest and largest character heights looked for, in pixels.
     skip_cost : float, default=2.0
-        Cost, in nats, of leaving a blob of a row unread (a bolt, a logo, a
-        sticker between the characters).
+        Cost, in nats, of leaving a blob of a row unread: at the row's ends (a
+        bolt, a logo, a piece of the frame), or between two groups of a
+        pattern's letters and digits (a state's emblem, a dash, a sticker).
     min_evidence : float, default=-2.5
         Rows that read worse than this are not plates: the log-probability per
         character of the row's best pattern, its prior included (-2.5 is a
@@ -608,8 +609,8 @@ class PlateReader(BaseEstimator):
             )
             if not readings or evidence < self.min_evidence:
                 continue
-            first, last = readings[0][2], readings[0][3]
-            chars = row[first:last] + np.array([x0, y0, 0, 0])
+            blobs = list(readings[0][2])
+            chars = row[blobs] + np.array([x0, y0, 0, 0])
             if box is not None:
                 bx, by, bw, bh = (int(v) for v in box)
                 plate_box = (bx, by, bw, bh)
@@ -619,14 +620,14 @@ class PlateReader(BaseEstimator):
                 PlateReading(
                     plate_box,
                     chars,
-                    [(text, float(p)) for text, p, _, _ in readings],
+                    [(text, float(p)) for text, p, _ in readings],
                     float(evidence),
                 )
             )
             # How well the row reads, how much it looks like a plate's row, and
             # how much its characters look like the characters learned.
             likeness = -self.template_weight * float(
-                np.mean(cost[start + first : start + last])
+                np.mean(cost[start + np.asarray(blobs)])
             )
             ranks.append(float(evidence) + float(log_p) + likeness)
         if not plates:
