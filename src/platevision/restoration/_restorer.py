@@ -3,6 +3,7 @@ sure it is."""
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from numbers import Integral
 from typing import Any, NamedTuple
@@ -102,15 +103,8 @@ def _filled(tile: Tile, mask: np.ndarray, shape: tuple[int, int]) -> Tile:
     if not mask.any() or mask.all():
         return tile
     ink = biharmonic_fill(tile.ink, mask)
-    return Tile(
-        tile.grey,
-        ink,
-        resize_image(ink, shape).ravel(),
-        tile.log_aspect,
-        tile.inverted,
-        tile.flat,
-        tile.levels,
-    )
+    canonical = resize_image(ink, shape).ravel()
+    return dataclasses.replace(tile, ink=ink, canonical=canonical)
 
 
 def _minimise_log_loss(
@@ -525,6 +519,7 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
 
         shape = self._shape()
         parts = [self._scores(tiles, None)]
+        with_true_masks = [False]
         for kind in DAMAGE_KINDS:
             for severity in _CALIBRATION_SEVERITIES:
                 damaged, masks = damage_characters(
@@ -536,11 +531,10 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
                 batch = [make_tile(image, i, shape) for i, image in enumerate(damaged)]
                 parts.append(self._scores(batch, None))
                 parts.append(self._scores(batch, list(masks)))
+                with_true_masks += [False, True]
         features = np.concatenate([self._fusion_features(p) for p in parts])
         truth = np.tile(y_index, len(parts))
-        # Parts alternate found and true masks after the clean one.
-        known = np.repeat(np.arange(len(parts)) % 2 == 0, len(y_index))
-        known[: len(y_index)] = False
+        known = np.repeat(with_true_masks, len(y_index))
         weights = _DEFAULT_FUSION.copy()
         first = _minimise_log_loss(features[..., :4], truth, weights[:4])
         if first is not None:
