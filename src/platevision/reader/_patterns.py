@@ -8,7 +8,6 @@ that is not such a pattern is a regular expression the whole plate must match.
 
 from __future__ import annotations
 
-import math
 import re
 import string
 from collections.abc import Iterable, Sequence
@@ -256,21 +255,18 @@ def _top_strings(log_q: np.ndarray, n_best: int) -> tuple[np.ndarray, np.ndarray
     """
     n_runs, m, n_classes = log_q.shape
     width = min(n_best, n_classes)
+    run = np.arange(n_runs)[:, None]
     order = np.argsort(-log_q, axis=2, kind="stable")[:, :, :width]
-    values = np.take_along_axis(log_q, order, axis=2)
+    values = log_q[run[:, :, None], np.arange(m)[None, :, None], order]
     scores = values[:, 0, :]
     chars = order[:, 0, :, None]
     for j in range(1, m):
         extended = (scores[:, :, None] + values[:, j, None, :]).reshape(n_runs, -1)
         keep = np.argsort(-extended, axis=1, kind="stable")[:, :n_best]
         beam, char = np.divmod(keep, width)
-        scores = np.take_along_axis(extended, keep, axis=1)
+        scores = extended[run, keep]
         chars = np.concatenate(
-            [
-                np.take_along_axis(chars, beam[:, :, None], axis=1),
-                np.take_along_axis(order[:, j, :], char, axis=1)[:, :, None],
-            ],
-            axis=2,
+            [chars[run, beam], order[:, j, :][run, char][:, :, None]], axis=2
         )
     return scores, chars
 
@@ -310,6 +306,15 @@ def _runs_of(pattern: PlatePattern, n: int) -> list[tuple[int, ...]]:
         for j in _group_starts(pattern):
             runs.append(tuple(range(a, a + j)) + tuple(range(a + j + 1, a + m + 1)))
     return runs
+
+
+def _joined(classes: tuple[str, ...], chars: np.ndarray) -> np.ndarray:
+    """The strings of rows of class indices ``chars`` (n, m): an array of n str."""
+    lookup = np.asarray(classes)
+    if lookup.dtype == np.dtype("<U1") and chars.shape[1] > 0:
+        joined = np.ascontiguousarray(lookup[chars]).view(f"<U{chars.shape[1]}")
+        return joined.reshape(-1)
+    return np.array(["".join(lookup[row].tolist()) for row in chars], dtype=object)
 
 
 def decode_row(
@@ -368,21 +373,29 @@ def decode_row(
     best = np.empty(len(runs))
     log_mass = np.empty(len(runs))
     blocks = {}
+    masks = {id(p): _allowed(p, classes) for p in patterns if p.regex is None}
     for (m, is_regex), members in groups.items():
         taken = np.array([runs[r][1] for r in members])
         block = log_p[taken]
         if not is_regex:
-            allowed = np.stack([_allowed(runs[r][0], classes) for r in members])
+            allowed = np.stack([masks[id(runs[r][0])] for r in members])
             block = np.where(allowed, block, -np.inf)
         blocks[m, is_regex] = block
         best[members] = log_prior[members] + block.max(axis=2).sum(axis=1)
-        log_mass[members] = np.logaddexp.reduce(block, axis=2).sum(axis=1)
+        # exp(block) is the clipped probability (or 0 where not allowed).
+        log_mass[members] = np.log(np.exp(block).sum(axis=2)).sum(axis=1)
     # A run whose best string is _NEGLIGIBLE nats below the best string of a
     # pattern without a regular expression (its best possible is reached) adds
     # less than e^-_NEGLIGIBLE to any probability: its strings are not listed.
     fixed = np.array([pattern.regex is None for pattern, _ in runs])
     floor = best[fixed].max() - _NEGLIGIBLE if fixed.any() else -np.inf
-    listed: dict[int, list[tuple[float, str]]] = {}
+    # Each listed string's weight, text and run; runs of a regular expression
+    # keep only the strings it matches, and those make up its mass.
+    string_weights: list[np.ndarray] = []
+    texts: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    masses = prior * np.exp(log_mass) * skipped
+    masses[~fixed] = 0.0
     for (m, is_regex), members in groups.items():
         chosen = np.flatnonzero(best[members] >= floor)
         if chosen.size == 0:
@@ -394,38 +407,43 @@ def decode_row(
         # expression's all count towards its mass.
         cut = -np.inf if is_regex else floor - log_prior[runs_listed, None]
         keep = (scores > -np.inf) & (scores >= cut)
-        for row, r in enumerate(runs_listed.tolist()):
-            listed[r] = [
-                (score, "".join([classes[c] for c in text]))
-                for score, text in zip(
-                    scores[row, keep[row]].tolist(),
-                    chars[row, keep[row]].tolist(),
-                    strict=True,
-                )
-            ]
-    pieces: dict[str, float] = {}
-    spans: dict[str, tuple[tuple[int, ...], float]] = {}
-    masses = np.empty(len(runs))
-    for r, (pattern, blobs) in enumerate(runs):
-        kept = 0.0
-        for score, text in listed.get(r, ()):
-            if pattern.regex is not None:
-                if pattern.regex.fullmatch(text) is None:
-                    continue
-                kept += math.exp(score)
-            weight = math.exp(log_prior[r] + score)
-            pieces[text] = pieces.get(text, 0.0) + weight
-            if text not in spans or spans[text][1] < weight:
-                spans[text] = (blobs, weight)
-        mass = math.exp(log_mass[r]) if pattern.regex is None else kept
-        masses[r] = prior[r] * mass * skipped[r]
+        rows, cols = np.nonzero(keep)
+        strings = _joined(classes, chars[rows, cols])
+        score = scores[rows, cols]
+        owner = runs_listed[rows]
+        if is_regex:
+            fits = np.array(
+                [
+                    runs[r][0].regex.fullmatch(t) is not None  # type: ignore[union-attr]
+                    for r, t in zip(owner.tolist(), strings.tolist(), strict=True)
+                ],
+                dtype=bool,
+            ).reshape(-1)
+            strings, score, owner = strings[fits], score[fits], owner[fits]
+            np.add.at(masses, owner, prior[owner] * skipped[owner] * np.exp(score))
+        string_weights.append(np.exp(log_prior[owner] + score))
+        texts.append(strings)
+        owners.append(owner)
     total = float(np.sum(masses))
-    if total <= 0 or not pieces:
+    if total <= 0 or not texts:
         return [], -np.inf
     top = int(np.argmax(masses))
     log_evidence = float(np.log(max(masses[top], 1e-300)) / max(lengths[top], 1))
-    ranked = sorted(pieces.items(), key=lambda item: -item[1])[:n_readings]
-    readings = [
-        (text, min(1.0, weight / total), spans[text][0]) for text, weight in ranked
-    ]
+    # Runs in order, each run's strings best first: a text's weight sums in
+    # that order, and ties go to the text (and the run) met first.
+    owner = np.concatenate(owners)
+    order = np.argsort(owner, kind="stable")
+    owner = owner[order]
+    weight = np.concatenate(string_weights)[order]
+    unique, first, inverse = np.unique(
+        np.concatenate(texts)[order], return_index=True, return_inverse=True
+    )
+    sums = np.bincount(inverse.reshape(-1), weights=weight)
+    readings = []
+    for k in np.lexsort((first, -sums))[:n_readings].tolist():
+        mine = np.flatnonzero(inverse.reshape(-1) == k)
+        run = int(owner[mine[np.argmax(weight[mine])]])
+        readings.append(
+            (str(unique[k]), min(1.0, float(sums[k]) / total), runs[run][1])
+        )
     return readings, log_evidence

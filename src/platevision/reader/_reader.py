@@ -21,6 +21,7 @@ from platevision.reader._patterns import (
     shape_of,
 )
 from platevision.reader._segment import (
+    _median,
     extend_row,
     find_character_rows,
     regularise_row,
@@ -396,7 +397,7 @@ class PlateReader(BaseEstimator):
             ):
                 found.append((row, view))
         if len(found) > _MAX_ROWS:
-            found.sort(key=lambda pair: -float(np.median(pair[0][:, 3])))
+            found.sort(key=lambda pair: -_median(pair[0][:, 3]))
             found = found[:_MAX_ROWS]
         return found
 
@@ -418,7 +419,7 @@ class PlateReader(BaseEstimator):
                     break
         if not rows:
             return None
-        row, view = max(rows, key=lambda pair: float(np.median(pair[0][:, 3])))
+        row, view = max(rows, key=lambda pair: _median(pair[0][:, 3]))
         row = row + np.array([x0, y0, 0, 0])
         full_view = grey if view is region else 255 - grey
         return row, full_view
@@ -645,7 +646,7 @@ class PlateReader(BaseEstimator):
         self, chars: np.ndarray, shape: tuple[int, ...]
     ) -> tuple[int, int, int, int]:
         x, y, w, h = row_box(chars)
-        height = float(np.median(chars[:, 3]))
+        height = _median(chars[:, 3])
         left, top, right, bottom = self.plate_margins_ * height
         x0 = max(0, int(round(x - left)))
         y0 = max(0, int(round(y - top)))
@@ -758,22 +759,19 @@ def _sameness(row: np.ndarray, view: np.ndarray) -> float:
     """
     import cv2
 
-    pictures: list[np.ndarray] = []
-    for x, y, w, h in row:
-        patch = view[max(y, 0) : max(y + h, 0), max(x, 0) : max(x + w, 0)]
-        if patch.size == 0:
-            pictures.append(np.zeros(128, np.float32))
-            continue
-        small = cv2.resize(
-            patch.astype(np.float32), (8, 16), interpolation=cv2.INTER_AREA
-        ).ravel()
-        small -= small.mean()
-        norm = float(np.linalg.norm(small))
-        pictures.append(small / norm if norm > 1e-6 else small)
-    pictures_array = np.asarray(pictures)
-    if len(pictures_array) < 2:
+    if len(row) < 2:
         return 0.0
-    return float(np.mean(np.sum(pictures_array[1:] * pictures_array[:-1], axis=1)))
+    pictures = np.zeros((len(row), 128), np.float32)
+    for picture, (x, y, w, h) in zip(pictures, row, strict=True):
+        patch = view[max(y, 0) : max(y + h, 0), max(x, 0) : max(x + w, 0)]
+        if patch.size:
+            picture[:] = cv2.resize(
+                patch.astype(np.float32), (8, 16), interpolation=cv2.INTER_AREA
+            ).ravel()
+    pictures -= pictures.mean(axis=1, keepdims=True)
+    norms = np.sqrt(np.einsum("ij,ij->i", pictures, pictures))[:, None]
+    pictures = np.where(norms > 1e-6, pictures / np.maximum(norms, 1e-6), pictures)
+    return float(np.mean(np.sum(pictures[1:] * pictures[:-1], axis=1)))
 
 
 def _row_features(
@@ -785,13 +783,13 @@ def _row_features(
     """A candidate row's geometry and sameness, for the row verifier (length
     last). ``row`` is in ``view``'s pixels, ``view`` a part of a photo of
     ``shape`` whose top-left corner is at ``origin`` (x, y)."""
-    height = max(float(np.median(row[:, 3])), 1.0)
+    height = max(_median(row[:, 3]), 1.0)
     x, y, w, h = row_box(row)
     x, y = x + origin[0], y + origin[1]
     return np.array(
         [
             *row_spreads(row),
-            float(np.median(row[:, 2])) / height,
+            _median(row[:, 2]) / height,
             np.log(height / shape[0]),
             (y + h / 2) / shape[0],
             (x + w / 2) / shape[1],
@@ -838,7 +836,7 @@ def _training_one(
     margin = None
     if box is not None:
         x, y, w, h = row_box(row)
-        height = float(np.median(row[:, 3]))
+        height = _median(row[:, 3])
         bx, by, bw, bh = box
         margin = (
             np.array(
@@ -865,7 +863,7 @@ def _verifier_rows(
             plate = (
                 bx <= cx <= bx + bw
                 and by <= cy <= by + bh
-                and float(np.median(candidate[:, 3])) >= 0.25 * bh
+                and _median(candidate[:, 3]) >= 0.25 * bh
             )
             out.append(np.append(_row_features(candidate, view, grey.shape), plate))
     return np.asarray(out) if out else None

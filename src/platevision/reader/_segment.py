@@ -41,24 +41,30 @@ def _ink(
     """Pixels darker than their window's mean by ``max(offset, contrast * std)``.
 
     ``grey`` is the uint8 image, ``grey_f`` the same as float32. The window sums
-    of the image and its square are OpenCV's box sums: integer sums, exact
-    whatever the order of addition, so every platform finds the same ink.
-    Borders are replicated.
+    of the image and its square are OpenCV's box sums, exact whatever the order
+    of addition (integers below 2^24 in float32, and 2^53 in float64), so every
+    platform finds the same ink. Borders are replicated.
     """
     import cv2
 
     size, n = (block, block), float(block * block)
     border = cv2.BORDER_REPLICATE
-    total = cv2.boxFilter(grey, cv2.CV_32S, size, normalize=False, borderType=border)
+    mean = cv2.boxFilter(grey, cv2.CV_32F, size, normalize=False, borderType=border)
     total_sq = cv2.sqrBoxFilter(
         grey, cv2.CV_64F, size, normalize=False, borderType=border
     )
-    mean = total.astype(np.float32) / np.float32(n)
     # Darker by d: ink when d > offset and d^2 > contrast^2 * variance
-    # (elementwise float32: exactly rounded, the same on every platform).
-    darker = mean - grey_f
-    variance = (total_sq / n).astype(np.float32) - mean * mean
-    return (darker > offset) & (darker * darker > contrast**2 * variance)
+    # (elementwise float32: exactly rounded, the same on every platform). The
+    # arithmetic is in place: these are whole photos.
+    np.divide(mean, np.float32(n), out=mean)
+    np.divide(total_sq, n, out=total_sq)
+    variance = total_sq.astype(np.float32)
+    variance -= mean * mean
+    variance *= np.float32(contrast**2)
+    darker = np.subtract(mean, grey_f, out=mean)
+    ink = darker > offset
+    ink &= np.multiply(darker, darker, out=darker) > variance
+    return ink
 
 
 def _character_blobs(ink: np.ndarray, height_range: tuple[int, int]) -> np.ndarray:
@@ -120,6 +126,18 @@ def _join_rows(blobs: np.ndarray, min_length: int) -> list[CharacterRow]:
     return rows
 
 
+def _median(values: Sequence[float] | np.ndarray) -> float:
+    """The median of a few numbers, as ``np.median`` gives it, without its
+    overhead (rows have a handful of characters and are measured often)."""
+    ordered = sorted(np.asarray(values).ravel().tolist())
+    if not ordered:
+        return float("nan")
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[half])
+    return (ordered[half - 1] + ordered[half]) / 2
+
+
 def row_box(row: CharacterRow) -> tuple[int, int, int, int]:
     """The box ``(x, y, width, height)`` around a row's characters."""
     x0, y0 = row[:, 0].min(), row[:, 1].min()
@@ -136,11 +154,11 @@ def row_spreads(row: CharacterRow) -> tuple[float, float, float, float, float]:
     height.
     """
     heights = row[:, 3].astype(float)
-    height = max(float(np.median(heights)), 1.0)
+    height = max(_median(heights), 1.0)
     tops = row[:, 1].astype(float)
     centres = row[:, 0] + row[:, 2] / 2.0
     steps = np.diff(centres) if len(row) > 1 else np.array([height])
-    pitch = max(float(np.median(steps)), 1.0)
+    pitch = max(_median(steps), 1.0)
     return (
         float(np.std(heights)) / height,
         float(np.std(tops)) / height,
@@ -205,7 +223,7 @@ def _without_lines(ink: np.ndarray, length: int) -> np.ndarray:
 def _same_row(a: CharacterRow, b: CharacterRow) -> bool:
     if len(a) != len(b):
         return False
-    return bool(np.abs(a - b).max() <= max(2, 0.1 * np.median(a[:, 3])))
+    return bool(np.abs(a - b).max() <= max(2, 0.1 * _median(a[:, 3])))
 
 
 def find_character_rows(
@@ -282,7 +300,7 @@ def regularise_row(row: CharacterRow) -> CharacterRow:
     if len(row) < 3:
         return row
     boxes = [list(map(int, box)) for box in row]
-    width = float(np.median(row[:, 2]))
+    width = _median(row[:, 2])
     merged = [boxes[0]]
     for box in boxes[1:]:
         last = merged[-1]
@@ -300,9 +318,9 @@ def regularise_row(row: CharacterRow) -> CharacterRow:
     if len(centres) < 3:
         return np.asarray(merged, dtype=np.int64)
     steps = np.diff(centres)
-    pitch = float(np.median(steps))
-    width = float(np.median([b[2] for b in merged]))
-    height = float(np.median([b[3] for b in merged]))
+    pitch = _median(steps)
+    width = _median([b[2] for b in merged])
+    height = _median([b[3] for b in merged])
     filled = [merged[0]]
     for box, step, centre in zip(merged[1:], steps, centres[:-1], strict=True):
         missing = int(np.floor(step / pitch + 0.25)) - 1 if pitch > 0 else 0
@@ -354,9 +372,9 @@ def extend_row(
     """
     if len(row) < 3:
         return []
-    width = int(round(float(np.median(row[:, 2]))))
+    width = int(round(_median(row[:, 2])))
     centres = row[:, 0] + row[:, 2] / 2.0
-    pitch = float(np.median(np.diff(centres)))
+    pitch = _median(np.diff(centres))
     extended = []
     for end, side in ((0, -1), (len(row) - 1, 1)):
         ex, y, ew, h = (int(v) for v in row[end])
