@@ -178,13 +178,17 @@ def _crop(
     return grey[y0:y1, x0:x1], x0, y0
 
 
+def _cut_tile(grey: np.ndarray, box: Any) -> np.ndarray:
+    """A character of box ``(x, y, width, height)``, cut with one pixel of
+    margin, as float in [0, 1]."""
+    x, y, w, h = box
+    x0, y0 = max(0, x - 1), max(0, y - 1)
+    return grey[y0 : y + h + 1, x0 : x + w + 1].astype(np.float64) / 255.0
+
+
 def _cut_tiles(grey: np.ndarray, row: np.ndarray) -> list[np.ndarray]:
-    """Each character of a row, cut with one pixel of margin, as float in [0, 1]."""
-    tiles = []
-    for x, y, w, h in row:
-        x0, y0 = max(0, x - 1), max(0, y - 1)
-        tiles.append(grey[y0 : y + h + 1, x0 : x + w + 1].astype(np.float64) / 255.0)
-    return tiles
+    """Each character of a row, as :func:`_cut_tile` cuts it."""
+    return [_cut_tile(grey, box) for box in row]
 
 
 class PlateReader(BaseEstimator):
@@ -587,21 +591,24 @@ class PlateReader(BaseEstimator):
                 order = np.argsort(costs, kind="stable")[:_MAX_READ]
             rows = [rows[i] for i in order]
             plate_log_p = plate_log_p[order]
-        tiles: list[np.ndarray] = []
+        # Candidate rows share most of their characters (a row, the row mended,
+        # the row a character longer): each character is read once.
+        seen: dict[tuple[int, ...], int] = {}
+        views = {}
         spans = []
         for row, view in rows:
-            cut = _cut_tiles(view, row)
-            spans.append((len(tiles), len(tiles) + len(cut)))
-            tiles.extend(cut)
+            views[id(view)] = view
+            spans.append(
+                [seen.setdefault((id(view), *map(int, b)), len(seen)) for b in row]
+            )
+        tiles = [_cut_tile(views[key[0]], key[1:]) for key in seen]
         proba, cost = _recognise(self.restorer_, tiles)
         classes = [str(c) for c in self.restorer_.classes_]
         plates = []
         ranks = []
-        for (row, _), (start, stop), log_p in zip(
-            rows, spans, plate_log_p, strict=True
-        ):
+        for (row, _), span, log_p in zip(rows, spans, plate_log_p, strict=True):
             readings, evidence = decode_row(
-                proba[start:stop],
+                proba[span],
                 classes,
                 patterns,
                 n_readings=self.n_readings,
@@ -628,7 +635,7 @@ class PlateReader(BaseEstimator):
             # How well the row reads, how much it looks like a plate's row, and
             # how much its characters look like the characters learned.
             likeness = -self.template_weight * float(
-                np.mean(cost[start + np.asarray(blobs)])
+                np.mean(cost[np.asarray(span)[blobs]])
             )
             ranks.append(float(evidence) + float(log_p) + likeness)
         if not plates:
