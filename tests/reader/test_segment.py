@@ -170,3 +170,32 @@ def test_a_small_neighbourhood_finds_small_real_plates(shared_data):
         rows = find_character_rows(region, block_sizes=(15, 25, 51))
         found["without 9"] += any(len(row) == n for row in rows)
     assert found["default"] >= found["without 9"] + 3
+
+
+def test_a_large_neighbourhood_at_half_size_finds_the_same_characters():
+    """The largest characters are found on the photo at half its size, and their
+    boxes are scaled back onto the photo's pixels."""
+    import cv2
+
+    photo = make_plates(1, pattern="LLLDDDD", random_state=3).images[0]
+    big = cv2.resize(_as_uint8_grey(photo, 0), None, fx=3, fy=3)
+    (full,) = [
+        r
+        for r in find_character_rows(big, block_sizes=(51,), downscale_from=None)
+        if len(r) == 7
+    ]
+    (half,) = [r for r in find_character_rows(big, block_sizes=(51,)) if len(r) == 7]
+    assert full[:, 3].min() > 90  # characters this large
+    np.testing.assert_allclose(half, full, atol=2)
+    # Below the size: the photo at full size, the same rows as without halving.
+    for image in (big, _as_uint8_grey(photo, 0)):
+        kept = find_character_rows(image, block_sizes=(25,), downscale_from=None)
+        small = find_character_rows(image, block_sizes=(25,), downscale_from=41)
+        assert len(kept) == len(small)
+        assert all(np.array_equal(a, b) for a, b in zip(kept, small, strict=True))
+
+
+def test_a_tiny_photo_at_half_size_finds_nothing_and_does_not_fail():
+    for shape in ((1, 1), (2, 9), (3, 3)):
+        grey = np.full(shape, 200, np.uint8)
+        assert find_character_rows(grey, block_sizes=(51,), downscale_from=3) == []
