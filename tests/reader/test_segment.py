@@ -178,7 +178,7 @@ def test_a_large_neighbourhood_at_half_size_finds_the_same_characters():
     import cv2
 
     photo = make_plates(1, pattern="LLLDDDD", random_state=3).images[0]
-    big = cv2.resize(_as_uint8_grey(photo, 0), None, fx=3, fy=3)
+    big = cv2.resize(_as_uint8_grey(photo, 0), None, fx=3, fy=3)  # 720 x 960
     (full,) = [
         r
         for r in find_character_rows(big, block_sizes=(51,), downscale_from=None)
@@ -196,6 +196,30 @@ def test_a_large_neighbourhood_at_half_size_finds_the_same_characters():
 
 
 def test_a_tiny_photo_at_half_size_finds_nothing_and_does_not_fail():
-    for shape in ((1, 1), (2, 9), (3, 3)):
+    for shape in ((1, 1), (2, 9), (3, 3), (24, 24)):
         grey = np.full(shape, 200, np.uint8)
-        assert find_character_rows(grey, block_sizes=(51,), downscale_from=3) == []
+        assert find_character_rows(grey, block_sizes=(3,), downscale_from=3) == []
+
+
+def test_a_plates_crop_is_looked_at_full_size():
+    """An image less than 8 neighbourhoods high is not halved: a plate's crop."""
+    import cv2
+
+    photo = make_plates(1, pattern="LLLDDDD", random_state=3).images[0]
+    big = cv2.resize(_as_uint8_grey(photo, 0), None, fx=3, fy=3)
+    (full,) = [
+        r
+        for r in find_character_rows(big, block_sizes=(51,), downscale_from=None)
+        if len(r) == 7
+    ]
+    # On the whole photo, halving changes the rows found (the crop's are the same
+    # below because the crop is not halved, not because halving changes nothing).
+    halved_photo = find_character_rows(big, block_sizes=(51,))
+    assert not any(np.array_equal(r, full) for r in halved_photo)
+    x, y, w, h = full[:, 0].min(), full[:, 1].min(), full[:, 2].sum(), full[:, 3].max()
+    crop = big[y - 40 : y + h + 40, x - 40 : x + w + 200]
+    assert crop.shape[0] < 8 * 51
+    kept = find_character_rows(crop, block_sizes=(51,), downscale_from=None)
+    halved = find_character_rows(crop, block_sizes=(51,), downscale_from=41)
+    assert len(kept) == len(halved)
+    assert all(np.array_equal(a, b) for a, b in zip(kept, halved, strict=True))

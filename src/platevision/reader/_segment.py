@@ -267,13 +267,16 @@ def find_character_rows(
         plate of 222, for a labelling of the whole photo more). None looks
         once at every size.
     downscale_from : int or None, default=41
-        Neighbourhood sizes at least this large look at the photo at half its
-        size, with half the neighbourhood (rounded to odd), and the boxes they
-        find are scaled back: large characters are as well found there, in a
-        quarter of the time, and a scratch or chip a pixel or two wide does not
-        cut them apart (on the OpenALPR photos, the same fitted readers with
-        (9, 15, 25, 51): clean plates read the same or one better, broken BR
-        plates 74 -> 77 of 114 exact). None looks at full size only.
+        Neighbourhood sizes at least this large look at a photo at least 8 such
+        neighbourhoods high and wide at half its size, with half the
+        neighbourhood (rounded to odd), and the boxes they find are scaled
+        back: large characters are as well found there, in a quarter of the
+        time, and a scratch or chip a pixel or two wide cuts them apart less
+        often (on the OpenALPR photos, the same fitted readers with (9, 15, 25,
+        51): clean plates read the same or one better, broken BR plates 74 -> 77
+        of 114 exact). A smaller image (a plate's crop, where the boxes' last
+        pixel counts: given the true box, 2 fewer US plates read right at half
+        size) is looked at at full size. None looks at full size only.
 
     Returns
     -------
@@ -288,7 +291,11 @@ def find_character_rows(
     half = None
     for block_size in block_sizes:
         image, scale, block = full, 1, int(block_size)
-        if downscale_from is not None and block >= downscale_from:
+        if (
+            downscale_from is not None
+            and block >= downscale_from
+            and min(grey.shape) >= 8 * block
+        ):
             if half is None:
                 size = (max(1, grey.shape[1] // 2), max(1, grey.shape[0] // 2))
                 small = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
