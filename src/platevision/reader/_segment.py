@@ -36,35 +36,52 @@ CharacterRow = np.ndarray
 
 
 def _ink(
-    grey: np.ndarray, grey_f: np.ndarray, block: int, offset: float, contrast: float
+    image: tuple[np.ndarray, np.ndarray, np.ndarray],
+    block: int,
+    offset: float,
+    contrast: float,
 ) -> np.ndarray:
     """Pixels darker than their window's mean by ``max(offset, contrast * std)``.
 
-    ``grey`` is the uint8 image, ``grey_f`` the same as float32. The window sums
-    of the image and its square are OpenCV's box sums, exact whatever the order
-    of addition (integers below 2^24 in float32, and 2^53 in float64), so every
-    platform finds the same ink. Borders are replicated.
+    ``image`` is the grey uint8 image, the same as float32, and its squares as
+    uint16 (see :func:`_image_planes`). The window sums of the image and its
+    square are OpenCV's box sums, exact whatever the order of addition
+    (integers below 2^24 in float32, below 2^31 in int32), so every platform
+    finds the same ink. Borders are replicated.
     """
     import cv2
 
+    grey, grey_f, squares = image
     size, n = (block, block), float(block * block)
     border = cv2.BORDER_REPLICATE
     mean = cv2.boxFilter(grey, cv2.CV_32F, size, normalize=False, borderType=border)
-    total_sq = cv2.sqrBoxFilter(
-        grey, cv2.CV_64F, size, normalize=False, borderType=border
-    )
+    if block * block * 255**2 < 2**31:
+        total_sq = cv2.boxFilter(
+            squares, cv2.CV_32S, size, normalize=False, borderType=border
+        )
+    else:  # a window too large for int32 sums
+        total_sq = cv2.sqrBoxFilter(
+            grey, cv2.CV_64F, size, normalize=False, borderType=border
+        )
     # Darker by d: ink when d > offset and d^2 > contrast^2 * variance
     # (elementwise float32: exactly rounded, the same on every platform). The
     # arithmetic is in place: these are whole photos.
     np.divide(mean, np.float32(n), out=mean)
-    np.divide(total_sq, n, out=total_sq)
-    variance = total_sq.astype(np.float32)
+    variance = (total_sq / n).astype(np.float32)
     variance -= mean * mean
     variance *= np.float32(contrast**2)
     darker = np.subtract(mean, grey_f, out=mean)
     ink = darker > offset
     ink &= np.multiply(darker, darker, out=darker) > variance
     return ink
+
+
+def _image_planes(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A grey uint8 image, as float32, and its squares (uint16): what
+    :func:`_ink` needs, made once for every neighbourhood size."""
+    squares = grey.astype(np.uint16)
+    squares *= squares  # at most 255^2 = 65025
+    return grey, grey.astype(np.float32), squares
 
 
 def _character_blobs(ink: np.ndarray, height_range: tuple[int, int]) -> np.ndarray:
@@ -287,7 +304,7 @@ def find_character_rows(
 
     rows: list[CharacterRow] = []
     grey = np.ascontiguousarray(grey, dtype=np.uint8)
-    full = (grey, grey.astype(np.float32))
+    full = _image_planes(grey)
     half = None
     for block_size in block_sizes:
         image, scale, block = full, 1, int(block_size)
@@ -299,10 +316,10 @@ def find_character_rows(
             if half is None:
                 size = (max(1, grey.shape[1] // 2), max(1, grey.shape[0] // 2))
                 small = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
-                half = (small, small.astype(np.float32))
+                half = _image_planes(small)
             image, scale, block = half, 2, max(3, (block // 2) | 1)
         heights = (max(1, height_range[0] // scale), height_range[1] // scale)
-        ink = _ink(*image, block, offset, contrast)
+        ink = _ink(image, block, offset, contrast)
         inks = [ink]
         if line_length is not None and block_size < max(block_sizes):
             inks.append(_without_lines(ink, max(2, round(line_length * block))))
