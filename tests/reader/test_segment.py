@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -223,3 +224,47 @@ def test_a_plates_crop_is_looked_at_full_size():
     halved = find_character_rows(crop, block_sizes=(51,), downscale_from=41)
     assert len(kept) == len(halved)
     assert all(np.array_equal(a, b) for a, b in zip(kept, halved, strict=True))
+
+
+@pytest.mark.parametrize("block", [9, 51, 181, 201, 301])
+def test_the_ink_sums_are_exact_at_every_window_size(block):
+    """The ink is that of the definition, with exact window sums (int64 sums of
+    an edge-padded image here), at every window size: the int32 sums of squares
+    of a window up to 181 pixels wide, the float64 ones beyond (OpenCV's own
+    sqrBoxFilter of a uint8 image overflows there)."""
+    import cv2
+
+    from platevision.reader._segment import _image_planes, _ink
+
+    rng = np.random.default_rng(block)
+    grey = cv2.GaussianBlur(rng.integers(0, 256, (420, 520), dtype=np.uint8), (5, 5), 0)
+    # A bright square wider than the largest window, with a few black and grey
+    # pixels: its windows' sums of squares are near the largest there are
+    # (above 2^31 for 201 x 201), and whether its grey pixels are ink depends
+    # on them.
+    grey[:250, :250] = rng.choice([255, 0, 215], p=[0.88, 0.06, 0.06], size=(250, 250))
+
+    def window_sums(values):
+        padded = np.pad(values.astype(np.int64), block // 2, mode="edge")
+        c = np.zeros((padded.shape[0] + 1, padded.shape[1] + 1), np.int64)
+        c[1:, 1:] = padded.cumsum(axis=0).cumsum(axis=1)
+        return (
+            c[block:, block:]
+            - c[:-block, block:]
+            - c[block:, :-block]
+            + c[:-block, :-block]
+        )
+
+    n = float(block * block)
+    total = window_sums(grey)
+    total_sq = window_sums(grey.astype(np.int64) ** 2)
+    if block > 181:  # where int32 sums of squares would overflow
+        assert total_sq.max() >= 2**31
+    mean = total.astype(np.float32) / np.float32(n)
+    variance = (total_sq / n).astype(np.float32) - mean * mean
+    darker = mean - grey.astype(np.float32)
+    expected = (darker > 3.0) & (darker * darker > np.float32(0.3**2) * variance)
+    found = _ink(_image_planes(grey), block, 3.0, 0.3)
+    assert found.any()
+    assert not found.all()
+    np.testing.assert_array_equal(found, expected)

@@ -46,22 +46,33 @@ def _ink(
     ``image`` is the grey uint8 image, the same as float32, and its squares as
     uint16 (see :func:`_image_planes`). The window sums of the image and its
     square are OpenCV's box sums, exact whatever the order of addition
-    (integers below 2^24 in float32, below 2^31 in int32), so every platform
-    finds the same ink. Borders are replicated.
+    (integers below 2^24 in float32, else int32; squares below 2^31 in int32,
+    else float64: OpenCV's own sqrBoxFilter of uint8 overflows there), so every
+    platform finds the same ink. Borders are replicated.
     """
     import cv2
 
     grey, grey_f, squares = image
     size, n = (block, block), float(block * block)
     border = cv2.BORDER_REPLICATE
-    mean = cv2.boxFilter(grey, cv2.CV_32F, size, normalize=False, borderType=border)
+    if block * block * 255 < 2**24:
+        mean = cv2.boxFilter(grey, cv2.CV_32F, size, normalize=False, borderType=border)
+    else:  # a window too large for float32 sums to be exact
+        total = cv2.boxFilter(
+            grey, cv2.CV_32S, size, normalize=False, borderType=border
+        )
+        mean = total.astype(np.float32)
     if block * block * 255**2 < 2**31:
         total_sq = cv2.boxFilter(
             squares, cv2.CV_32S, size, normalize=False, borderType=border
         )
-    else:  # a window too large for int32 sums
-        total_sq = cv2.sqrBoxFilter(
-            grey, cv2.CV_64F, size, normalize=False, borderType=border
+    else:  # a window too large for int32 sums (sqrBoxFilter's too overflow)
+        total_sq = cv2.boxFilter(
+            squares.astype(np.float64),
+            cv2.CV_64F,
+            size,
+            normalize=False,
+            borderType=border,
         )
     # Darker by d: ink when d > offset and d^2 > contrast^2 * variance
     # (elementwise float32: exactly rounded, the same on every platform). The
