@@ -418,7 +418,7 @@ def decode_row(
                     for r, t in zip(owner.tolist(), strings.tolist(), strict=True)
                 ],
                 dtype=bool,
-            ).reshape(-1)
+            )
             strings, score, owner = strings[fits], score[fits], owner[fits]
             np.add.at(masses, owner, prior[owner] * skipped[owner] * np.exp(score))
         string_weights.append(np.exp(log_prior[owner] + score))
@@ -438,10 +438,11 @@ def decode_row(
     unique, first, inverse = np.unique(
         np.concatenate(texts)[order], return_index=True, return_inverse=True
     )
-    sums = np.bincount(inverse.reshape(-1), weights=weight)
+    inverse = inverse.reshape(-1)  # 1-D whatever numpy's version
+    sums = np.bincount(inverse, weights=weight)
     readings = []
     for k in np.lexsort((first, -sums))[:n_readings].tolist():
-        mine = np.flatnonzero(inverse.reshape(-1) == k)
+        mine = np.flatnonzero(inverse == k)
         run = int(owner[mine[np.argmax(weight[mine])]])
         readings.append(
             (str(unique[k]), min(1.0, float(sums[k]) / total), runs[run][1])
