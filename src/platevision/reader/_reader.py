@@ -520,11 +520,21 @@ class PlateReader(BaseEstimator):
 
     def _fit_verifier(self, rows: list[np.ndarray]) -> Any:
         """A logistic regression telling the plate's row from the others, from
-        the geometry and sameness of the training photos' rows (None without
-        boxes)."""
+        the geometry and sameness of the training photos' rows and their
+        pairwise products (None without boxes).
+
+        The products let features count together: a long row may be a plate's
+        when its characters are small, a low one when they are large. On the
+        OpenALPR photos, the same fitted recognisers, 5 folds: US plates found
+        197 -> 207 of 222 and read 110 -> 114, against the features alone; BR
+        plates the same (112 found, 93 read). Trees do about as well on US
+        (205 found, 113 read with gradient boosting), but a fitted
+        ``HistGradientBoostingClassifier`` cannot be saved as a skops file
+        with scikit-learn 1.6.
+        """
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
+        from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
         if not rows:
             return None
@@ -534,7 +544,10 @@ class PlateReader(BaseEstimator):
             return None
         X = self._verifier_inputs(table[:, :-1], self._pattern_lengths())
         model = make_pipeline(
-            StandardScaler(), LogisticRegression(class_weight="balanced")
+            StandardScaler(),
+            PolynomialFeatures(2, include_bias=False),
+            StandardScaler(),
+            LogisticRegression(class_weight="balanced", max_iter=1000),
         )
         with warnings.catch_warnings():
             # scikit-learn < 1.7 passes L-BFGS-B options that SciPy >= 1.15
