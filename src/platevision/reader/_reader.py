@@ -276,9 +276,11 @@ class PlateReader(BaseEstimator):
     verifier_ : Pipeline or None
         The row verifier: a logistic regression on the geometry of a candidate
         row (evenness of heights, baseline and spacing, character shape, size
-        and place in the photo, length against the patterns) and on how alike
-        its neighbouring marks are (a grille's bars repeat one shape) that
-        tells the plate's row from the photo's other rows. Learned from the
+        and place in the photo, length against the patterns), on how alike
+        its neighbouring marks are (a grille's bars repeat one shape) and on
+        the pairwise products of these (a long row may be a plate's when its
+        characters are small), that tells the plate's row from the photo's
+        other rows. Learned from the
         training photos' rows and boxes; None without boxes (or with fewer
         than 5 rows of either kind). It picks the rows read, and its log
         probability is added to a row's evidence to choose among the plates
