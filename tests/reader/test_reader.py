@@ -230,6 +230,26 @@ def test_row_verifier_tells_plate_rows_from_others(shared_data):
     assert roc_auc_score(table[:, -1].astype(bool), proba[:, 1]) >= 0.8
 
 
+def test_row_verifier_weighs_features_together(reader):
+    # A plate's row told only by two features together (here: of one sign):
+    # no weighing of the features one by one can learn it.
+    rng = np.random.default_rng(0)
+
+    def table(n):
+        features = rng.normal(size=(n, 11))
+        features[:, -1] = rng.integers(4, 10, size=n)  # the row's length
+        plate = features[:, 0] * features[:, 6] > 0
+        return np.column_stack([features, plate])
+
+    verifier = reader._fit_verifier([table(1500)])
+    test = table(1000)
+    inputs = reader._verifier_inputs(test[:, :-1], reader._pattern_lengths())
+    proba = verifier.predict_proba(inputs)[:, 1]
+    from sklearn.metrics import roc_auc_score
+
+    assert roc_auc_score(test[:, -1].astype(bool), proba) >= 0.9
+
+
 # scikit-learn < 1.7's LogisticRegression passes L-BFGS-B options that SciPy >= 1.15
 # deprecates (the oldest-versions CI stage): the user's classifier's warning.
 @pytest.mark.filterwarnings("ignore:.*L-BFGS-B.*:DeprecationWarning")
