@@ -278,13 +278,12 @@ class PlateReader(BaseEstimator):
         row (evenness of heights, baseline and spacing, character shape, size
         and place in the photo, length against the patterns), on how alike
         its neighbouring marks are (a grille's bars repeat one shape) and on
-        the pairwise products of these (a long row may be a plate's when its
-        characters are small), that tells the plate's row from the photo's
-        other rows. Learned from the
-        training photos' rows and boxes; None without boxes (or with fewer
-        than 5 rows of either kind). It picks the rows read, and its log
-        probability is added to a row's evidence to choose among the plates
-        read.
+        the pairwise products of these (so that how much one counts may
+        depend on another), that tells the plate's row from the photo's other
+        rows. Learned from the training photos' rows and boxes; None without
+        boxes (or with fewer than 5 rows of either kind). It picks the rows
+        read, and its log probability is added to a row's evidence to choose
+        among the plates read.
     n_training_tiles_ : int
         Character tiles cut from the training photos.
     n_training_plates_ : int
@@ -525,8 +524,8 @@ class PlateReader(BaseEstimator):
         the geometry and sameness of the training photos' rows and their
         pairwise products (None without boxes).
 
-        The products let features count together: a long row may be a plate's
-        when its characters are small, a low one when they are large. On the
+        The products let features count together: how much one counts may
+        depend on another (a linear model weighs each alone). On the
         OpenALPR photos, the same fitted recognisers, 5 folds: US plates found
         197 -> 207 of 222 and read 110 -> 114, against the features alone; BR
         plates the same (112 found, 93 read). Trees do about as well on US
