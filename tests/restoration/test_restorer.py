@@ -59,6 +59,22 @@ def test_clean_tiles_get_one_confident_reading(restorer, test_set):
     assert np.median(proba.max(axis=1)) > 0.8
 
 
+def test_dark_characters_on_a_dim_grey_plate_read_as_in_daylight(restorer, test_set):
+    # Background 0.42, ink 0.05: every pixel is under 0.5, yet the characters
+    # are the dark ones (the border shows the plate).
+    dim = 0.05 + 0.37 * test_set.images
+    bright = restorer.predict(test_set.images)
+    assert np.mean(restorer.predict(dim) == bright) >= 0.95
+    assert restorer.score(dim, test_set.target) >= 0.85
+
+
+def test_light_characters_on_a_dark_plate_read_as_dark_on_light(restorer, test_set):
+    # Background 0.58, ink 0.95: every pixel is over 0.5.
+    light = 0.95 - 0.37 * test_set.images
+    bright = restorer.predict(test_set.images)
+    assert np.mean(restorer.predict(light) == bright) >= 0.95
+
+
 def test_readings_carry_restorations_of_the_tile_shape(restorer, test_set):
     broken, _ = damage_characters(
         test_set.images[:3], kind="occlusion", severity=0.6, random_state=0

@@ -38,13 +38,17 @@ class Tile:
 def ink_map(grey: np.ndarray) -> tuple[np.ndarray, bool, bool, tuple[float, float]]:
     """The ink of a grey tile, contrast-stretched; is it inverted? is it flat?
 
-    The background is what the tile's border mostly shows: a dark border means
-    light characters on a dark plate, and the tile is inverted. The grey levels
-    are stretched between the 2nd and 98th percentiles, so faded or low-contrast
-    tiles look like crisp ones.
+    The background is what the tile's border mostly shows: a border darker than
+    the middle of the tile's own grey levels (halfway between its 2nd and 98th
+    percentiles) means light characters on a dark plate, and the tile is
+    inverted. The middle is the tile's, not 0.5: a grey plate in a dim photo
+    (background 0.4, ink 0.1) still has dark characters. The grey levels are
+    stretched between those percentiles, so faded or low-contrast tiles look
+    like crisp ones.
     """
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    inverted = bool(np.median(border) < 0.5)
+    dark, light = np.percentile(grey, [2.0, 98.0])
+    inverted = bool(np.median(border) < (dark + light) / 2)
     ink = grey if inverted else 1.0 - grey
     low, high = np.percentile(ink, [2.0, 98.0])
     flat = bool(high - low < FLAT_CONTRAST)
