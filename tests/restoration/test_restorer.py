@@ -75,6 +75,16 @@ def test_light_characters_on_a_dark_plate_read_as_dark_on_light(restorer, test_s
     assert np.mean(restorer.predict(light) == bright) >= 0.95
 
 
+def test_a_dark_edge_over_the_border_does_not_invert_the_tile(restorer, test_set):
+    # A dark bracket along the left and top edges darkens over half of the
+    # border (its median turns dark); the character inside is whole. Which way
+    # round the tile is must then be read from the tile, not from the border.
+    framed = np.array(test_set.images, copy=True)
+    framed[:, :, :3] = 0.0
+    framed[:, :1, :] = 0.0
+    assert restorer.score(framed, test_set.target) >= 0.7
+
+
 def test_readings_carry_restorations_of_the_tile_shape(restorer, test_set):
     broken, _ = damage_characters(
         test_set.images[:3], kind="occlusion", severity=0.6, random_state=0

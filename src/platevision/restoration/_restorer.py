@@ -21,7 +21,12 @@ from sklearn.utils.validation import check_is_fitted
 from platevision.restoration._augment import jitter_tile
 from platevision.restoration._evidence import candidate_costs
 from platevision.restoration._inpaint import biharmonic_fill, inpaint_guided
-from platevision.restoration._tiles import Tile, classifier_features, make_tile
+from platevision.restoration._tiles import (
+    Tile,
+    classifier_features,
+    flipped,
+    make_tile,
+)
 from platevision.utils._image import as_image_sequence, resize_image
 from platevision.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from platevision.utils._validation import check_labels
@@ -518,7 +523,7 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         from platevision.datasets import DAMAGE_KINDS, damage_characters
 
         shape = self._shape()
-        parts = [self._scores(tiles, None)]
+        parts = [self._scores_either_way(tiles, None)[1]]
         with_true_masks = [False]
         for kind in DAMAGE_KINDS:
             for severity in _CALIBRATION_SEVERITIES:
@@ -529,8 +534,8 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
                     random_state=rng.randint(np.iinfo(np.int32).max),
                 )
                 batch = [make_tile(image, i, shape) for i, image in enumerate(damaged)]
-                parts.append(self._scores(batch, None))
-                parts.append(self._scores(batch, list(masks)))
+                parts.append(self._scores_either_way(batch, None)[1])
+                parts.append(self._scores_either_way(batch, list(masks))[1])
                 with_true_masks += [False, True]
         features = np.concatenate([self._fusion_features(p) for p in parts])
         truth = np.tile(y_index, len(parts))
@@ -598,6 +603,39 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         np.put_along_axis(costs, candidates, np.minimum(cand_costs, worst), axis=1)
         return log_proposal, costs, candidates, best, cand_masks, log_filled
 
+    def _scores_either_way(
+        self, tiles: list[Tile], masks: list[np.ndarray] | None
+    ) -> tuple[list[Tile], tuple[np.ndarray, ...]]:
+        """:meth:`_scores`, with each tile whose border leaves its polarity in
+        doubt also read the other way round, and kept the way its best
+        candidate's prototype explains it better (the lower evidence cost).
+
+        A dark occluder or dirt over the edge of a dark-on-light tile makes its
+        border look dark; read as light ink, its background is all ink.
+        """
+        scores = self._scores(tiles, masks)
+        doubtful = [i for i, tile in enumerate(tiles) if tile.ambiguous]
+        if not doubtful:
+            return tiles, scores
+        shape = self._shape()
+        other = self._scores(
+            [flipped(tiles[i], shape) for i in doubtful],
+            None if masks is None else [masks[i] for i in doubtful],
+        )
+        better = other[1].min(axis=1) < scores[1][doubtful].min(axis=1)
+        if not better.any():
+            return tiles, scores
+        rows = np.asarray(doubtful)[better]
+        tiles = list(tiles)
+        for i in rows.tolist():
+            tiles[i] = flipped(tiles[i], shape)
+        chosen = []
+        for mine, theirs in zip(scores, other, strict=True):
+            mine = mine.copy()
+            mine[rows] = theirs[better]
+            chosen.append(mine)
+        return tiles, tuple(chosen)
+
     def _log_proposal(self, tiles: list[Tile]) -> np.ndarray:
         """The proposal's log-probabilities (n, n_classes), columns as ``classes_``."""
         proba = np.zeros((len(tiles), len(self.classes_)))
@@ -633,14 +671,18 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         checked = _check_masks(masks, tiles)
         chunks = np.array_split(np.arange(len(tiles)), max(1, len(tiles) // 256))
         results = Parallel(n_jobs=self.n_jobs)(
-            delayed(self._scores)(
+            delayed(self._scores_either_way)(
                 [tiles[i] for i in chunk],
                 None if checked is None else [checked[i] for i in chunk],
             )
             for chunk in chunks
             if chunk.size
         )
-        scores = tuple(np.concatenate(part) for part in zip(*results, strict=True))
+        tiles = [tile for chunk_tiles, _ in results for tile in chunk_tiles]
+        scores = tuple(
+            np.concatenate(part)
+            for part in zip(*(chunk_scores for _, chunk_scores in results), strict=True)
+        )
         _, _, candidates, best, cand_masks, _ = scores
         proba = np.exp(
             _log_softmax(self._fusion_features(scores) @ self.fusion_weights_)

@@ -11,6 +11,9 @@ from platevision.utils._image import check_image, resize_image
 
 # A tile whose robust contrast is below this has no ink to read.
 FLAT_CONTRAST = 0.05
+# A border with between these fractions of dark pixels does not say which is
+# the background (a dark occluder or dirt over the edge, a bold tight crop).
+AMBIGUOUS_BORDER = (1.0 / 3.0, 2.0 / 3.0)
 
 
 @dataclass
@@ -20,6 +23,7 @@ class Tile:
     ``grey`` is the tile as given (grey, [0, 1]); ``ink`` its ink map at the
     original size (1 = ink, 0 = background, whatever the polarity of the tile);
     ``canonical`` the ink map resized to the canonical shape, flattened.
+    ``ambiguous``: the border leaves the polarity in doubt (see :func:`ink_map`).
     """
 
     grey: np.ndarray
@@ -29,14 +33,18 @@ class Tile:
     inverted: bool
     flat: bool
     levels: tuple[float, float]
+    ambiguous: bool = False
 
     def raw_ink(self) -> np.ndarray:
         """The tile's ink before stretching (``levels`` maps stretched ink back)."""
         return self.grey if self.inverted else 1.0 - self.grey
 
 
-def ink_map(grey: np.ndarray) -> tuple[np.ndarray, bool, bool, tuple[float, float]]:
+def ink_map(
+    grey: np.ndarray, inverted: bool | None = None
+) -> tuple[np.ndarray, bool, bool, tuple[float, float], bool]:
     """The ink of a grey tile, contrast-stretched; is it inverted? is it flat?
+    Does its border leave that in doubt?
 
     The background is what the tile's border mostly shows: a border darker than
     the middle of the tile's own grey levels (halfway between its 2nd and 98th
@@ -44,27 +52,43 @@ def ink_map(grey: np.ndarray) -> tuple[np.ndarray, bool, bool, tuple[float, floa
     inverted. The middle is the tile's, not 0.5: a grey plate in a dim photo
     (background 0.4, ink 0.1) still has dark characters. The grey levels are
     stretched between those percentiles, so faded or low-contrast tiles look
-    like crisp ones.
+    like crisp ones. When between a third and two thirds of the border is dark
+    (a dark occluder or dirt over the edge, a bold character cut tight), the
+    border does not tell, and the tile is *ambiguous*: the restorer then reads it
+    both ways. ``inverted`` given (True or False) sets the polarity.
     """
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     dark, light = np.percentile(grey, [2.0, 98.0])
-    inverted = bool(np.median(border) < (dark + light) / 2)
+    middle = (dark + light) / 2
+    dark_border = float(np.mean(border < middle))
+    ambiguous = AMBIGUOUS_BORDER[0] <= dark_border <= AMBIGUOUS_BORDER[1]
+    if inverted is None:
+        inverted = bool(np.median(border) < middle)
     ink = grey if inverted else 1.0 - grey
     low, high = np.percentile(ink, [2.0, 98.0])
     flat = bool(high - low < FLAT_CONTRAST)
     if flat:
-        return np.zeros_like(ink), inverted, True, (float(low), float(low) + 1.0)
+        levels = (float(low), float(low) + 1.0)
+        return np.zeros_like(ink), inverted, True, levels, False
     stretched = np.clip((ink - low) / (high - low), 0.0, 1.0)
-    return stretched, inverted, False, (float(low), float(high))
+    return stretched, inverted, False, (float(low), float(high)), ambiguous
 
 
-def make_tile(item: Any, index: int, shape: tuple[int, int]) -> Tile:
-    """Read one item of X (array or path) and put it in canonical form."""
+def make_tile(
+    item: Any, index: int, shape: tuple[int, int], inverted: bool | None = None
+) -> Tile:
+    """Read one item of X (array or path) and put it in canonical form
+    (``inverted``: as in :func:`ink_map`)."""
     grey = check_image(item, mode="grey", index=index)
-    ink, inverted, flat, levels = ink_map(grey)
+    ink, inverted, flat, levels, ambiguous = ink_map(grey, inverted)
     canonical = resize_image(ink, shape).ravel()
     log_aspect = float(np.log(grey.shape[1] / grey.shape[0]))
-    return Tile(grey, ink, canonical, log_aspect, inverted, flat, levels)
+    return Tile(grey, ink, canonical, log_aspect, inverted, flat, levels, ambiguous)
+
+
+def flipped(tile: Tile, shape: tuple[int, int]) -> Tile:
+    """The tile read with the other polarity."""
+    return make_tile(tile.grey, 0, shape, inverted=not tile.inverted)
 
 
 def classifier_features(tiles: list[Tile], shape: tuple[int, int]) -> np.ndarray:
