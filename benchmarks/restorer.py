@@ -17,6 +17,13 @@ cross-correlation with the mean 32x16 tile of each class); the oracle peer,
 ``skimage.restoration.inpaint_biharmonic`` with the known mask, then the same
 HOG + SVC; and Tesseract (a system program, called through ``subprocess``).
 
+Damage of another model. The package's damage model makes the damage the
+restorer learns from and is calibrated on; the test tiles are also read under
+damage that model does not make, never seen in fitting or calibration (random
+erasing with a random grey, as torchvision's ``RandomErasing``; Gaussian noise;
+salt and pepper; Gaussian blur; low resolution; JPEG; a shadow across the tile;
+rotation), to see how the methods hold up under a damage model not their own.
+
 Prints the figures it measured (no assertions); ``--save`` also writes them to
 ``benchmarks/results/restorer.txt``. ``--quick`` is a smoke run on fewer tiles
 and conditions: its figures are not the benchmark's.
@@ -224,6 +231,64 @@ def make_condition(clean, kind, severity):
         clean, kind=kind, severity=severity, random_state=0
     )
     return list(damaged), list(masks)
+
+
+#: Damage the package's model does not make, with its strength: never used to
+#: fit or calibrate anything here.
+UNSEEN_DAMAGE = (
+    ("erasing", 0.2),
+    ("erasing", 0.35),
+    ("noise", 0.2),
+    ("salt and pepper", 0.1),
+    ("blur", 2.0),
+    ("low resolution", 0.4),
+    ("jpeg", 10),
+    ("shadow", 0.6),
+    ("rotation", 10),
+)
+
+
+def unseen_damage(tile, kind, strength, rng):
+    """``tile`` (grey, [0, 1]) under damage of another model than the package's."""
+    import cv2
+
+    h, w = tile.shape
+    out = tile.astype(np.float32)
+    if kind == "erasing":  # a rectangle of a random grey over `strength` of the tile
+        area, ratio = strength * h * w, np.exp(rng.uniform(np.log(0.3), np.log(3.3)))
+        eh = int(min(h, round(np.sqrt(area * ratio))))
+        ew = int(min(w, round(np.sqrt(area / ratio))))
+        y0, x0 = rng.integers(0, h - eh + 1), rng.integers(0, w - ew + 1)
+        out = out.copy()
+        out[y0 : y0 + eh, x0 : x0 + ew] = rng.uniform()
+    elif kind == "noise":
+        out = out + rng.normal(0.0, strength, out.shape)
+    elif kind == "salt and pepper":
+        u = rng.uniform(size=out.shape)
+        out = np.where(u < strength / 2, 0.0, np.where(u > 1 - strength / 2, 1.0, out))
+    elif kind == "blur":
+        out = cv2.GaussianBlur(out, (0, 0), strength)
+    elif kind == "low resolution":
+        small = (max(2, round(w * strength)), max(2, round(h * strength)))
+        out = cv2.resize(out, small, interpolation=cv2.INTER_AREA)
+        out = cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR)
+    elif kind == "jpeg":
+        quality = [cv2.IMWRITE_JPEG_QUALITY, int(strength)]
+        _, buffer = cv2.imencode(".jpg", np.round(out * 255).astype(np.uint8), quality)
+        out = cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE) / 255.0
+    elif kind == "shadow":  # light falls off linearly across the tile
+        fall = np.linspace(1.0 - strength, 1.0, w)
+        out = out * (fall if rng.uniform() < 0.5 else fall[::-1])[None, :]
+    elif kind == "rotation":
+        angle = rng.uniform(-strength, strength)
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1)
+        out = cv2.warpAffine(out, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    return np.clip(out, 0.0, 1.0).astype(np.float64)
+
+
+def unseen_condition(clean, kind, strength, seed):
+    rng = np.random.default_rng(seed)
+    return [unseen_damage(tile, kind, strength, rng) for tile in clean]
 
 
 # ------------------------------------------------------------------- metrics
@@ -590,6 +655,25 @@ def evaluate(name, X_train, y_train, X_test, y_test, quick, use_tesseract, pool)
             tess_variant[cond], tess_all[cond] = best, accuracy
             tess_empty[cond] = accuracy[best][1]
 
+    unseen = {}
+    damages = UNSEEN_DAMAGE[:2] if quick else UNSEEN_DAMAGE
+    for seed, (kind, strength) in enumerate(damages):
+        cond = f"{kind} {strength:g}"
+        progress(f"{name}: {cond} (another damage model)")
+        tiles = unseen_condition(clean, kind, strength, seed)
+        proba = restorer.predict_proba(tiles)
+        scores = templates.decision_function(tiles)
+        unseen[cond] = {
+            "restorer_auto": proba_scores(proba, restorer.classes_, y_test),
+            "hog_svc": proba_scores(
+                hog_svc.predict_proba(tiles), hog_svc.classes_, y_test
+            ),
+            "templates": {
+                "top1": top_k(scores, templates.classes_, y_test, 1),
+                "top3": top_k(scores, templates.classes_, y_test, 3),
+            },
+        }
+
     n_conditions = len(conditions(quick))
     per_tile = {k: 1000 * v / (n_tiles * n_conditions) for k, v in seconds.items()}
 
@@ -610,6 +694,7 @@ def evaluate(name, X_train, y_train, X_test, y_test, quick, use_tesseract, pool)
                 timing[(condition_name(kind, severity), method)] = 1000 * best / n_tiles
     return {
         "results": results,
+        "unseen": unseen,
         "masks": masks_found,
         "restoration": restoration,
         "tess_variant": tess_variant,
@@ -706,6 +791,30 @@ def print_set(report, title, note, run, use_tesseract):
             row += f"{fmt(s['ece']) + ' / ' + fmt(s['brier']):>18}"
         report(row)
 
+    report()
+    report("Another damage model (never used to fit or calibrate): top-1 (top-3) ECE")
+    unseen_methods = [
+        ("restorer_auto", "restorer auto"),
+        ("hog_svc", "HOG+SVC"),
+        ("templates", "templates"),
+    ]
+    report(f"{'condition':<20}" + "".join(f"{lab:>22}" for _, lab in unseen_methods))
+    for cond, scores in run["unseen"].items():
+        row = f"{cond:<20}"
+        for key, _ in unseen_methods:
+            s = scores[key]
+            cell = f"{fmt(s['top1'])} ({fmt(s['top3'])})"
+            if "ece" in s:
+                cell += f" {fmt(s['ece'])}"
+            row += f"{cell:>22}"
+        report(row)
+    report(
+        "  erasing f: a rectangle of f of the tile, of a random grey (as "
+        "torchvision's RandomErasing); noise s: Gaussian, sd s; salt and pepper p; "
+        "blur s: Gaussian, sd s pixels; low resolution f: down to f of the size and "
+        "up again; jpeg q: quality q; shadow k: light falling off linearly by k "
+        "across the tile; rotation d: up to d degrees. Seeded per condition."
+    )
     report()
     pairs = ", ".join(f"{a}/{b}" for a, b in LOOKALIKES.items())
     report(f"Top-1 with look-alikes ({pairs}) counted as one class")
