@@ -175,6 +175,15 @@ def test_bad_parameters_are_named(plates, params, match):
         PlateReader(**params).fit(plates.images[:4], plates.target[:4])
 
 
+def test_the_restorer_is_told_the_ink_is_dark(reader, plates):
+    # The reader cuts every tile from the view where the ink is dark.
+    assert reader.restorer_.ink == "dark"
+    assert _quick_restorer().ink == "auto"  # the given one is cloned, not changed
+    told = PlateReader("LLLDDDD", restorer=_quick_restorer().set_params(ink="light"))
+    told.fit(plates.images[:12], plates.target[:12], boxes=plates.boxes[:12])
+    assert told.restorer_.ink == "light"  # an explicit choice is kept
+
+
 def test_light_ink_is_read_with_ink_light(plates):
     inverted = 1.0 - plates.images
     reader = PlateReader(

@@ -85,6 +85,20 @@ def test_a_dark_edge_over_the_border_does_not_invert_the_tile(restorer, test_set
     assert restorer.score(framed, test_set.target) >= 0.7
 
 
+def test_told_ink_reads_every_tile_that_way(train, test_set):
+    dark = PlateCharacterRestorer(ink="dark", n_augment=1, random_state=0)
+    dark.fit(train.images, train.target)
+    framed = np.array(test_set.images, copy=True)
+    framed[:, :, :3] = 0.0
+    framed[:, :1, :] = 0.0
+    assert dark.score(framed, test_set.target) >= 0.8
+    light = PlateCharacterRestorer(ink="light", n_augment=1, random_state=0)
+    light.fit(1.0 - train.images, train.target)
+    assert light.score(1.0 - test_set.images, test_set.target) >= 0.85
+    # Told the wrong way round, it reads the background as the character.
+    assert light.score(test_set.images, test_set.target) < 0.5
+
+
 def test_readings_carry_restorations_of_the_tile_shape(restorer, test_set):
     broken, _ = damage_characters(
         test_set.images[:3], kind="occlusion", severity=0.6, random_state=0
@@ -257,6 +271,8 @@ def test_masks_route_through_a_pipeline(train, test_set):
 def test_bad_parameters_are_named(train):
     with pytest.raises(ValueError, match="'mask' parameter of PlateCharacterRestorer"):
         PlateCharacterRestorer(mask="magic").fit(train.images[:40], train.target[:40])
+    with pytest.raises(ValueError, match="'ink' parameter of PlateCharacterRestorer"):
+        PlateCharacterRestorer(ink="grey").fit(train.images[:40], train.target[:40])
     with pytest.raises(ValueError, match="'tile_shape' parameter"):
         PlateCharacterRestorer(tile_shape=(2, 2)).fit(
             train.images[:40], train.target[:40]

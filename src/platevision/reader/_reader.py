@@ -220,7 +220,10 @@ class PlateReader(BaseEstimator):
         The character recogniser, fitted on the character tiles cut from the
         training photos: an unfitted estimator with ``fit`` and
         ``predict_proba`` (cloned). None uses
-        ``PlateCharacterRestorer(random_state=random_state)``.
+        ``PlateCharacterRestorer(ink='dark', random_state=random_state)``.
+        The reader hands it dark characters on a light ground whatever
+        ``ink`` is (it cuts them from the image where the ink is dark), so a
+        restorer given with ``ink='auto'`` is fitted with ``ink='dark'``.
     n_readings : int, default=5
         Readings kept per plate.
     ink : {'dark', 'light', 'both'}, default='dark'
@@ -502,9 +505,14 @@ class PlateReader(BaseEstimator):
         if self.restorer is None:
             from platevision.restoration import PlateCharacterRestorer
 
-            restorer = PlateCharacterRestorer(random_state=self.random_state)
+            restorer = PlateCharacterRestorer(
+                ink="dark", random_state=self.random_state
+            )
         else:
             restorer = clone(self.restorer)
+            if restorer.get_params(deep=False).get("ink") == "auto":
+                # Every tile is cut from a view with dark ink: none needs guessing.
+                restorer.set_params(ink="dark")
         self.restorer_ = restorer.fit(tiles, np.asarray(labels))
         self.verifier_ = self._fit_verifier(verifier_rows)
         return self

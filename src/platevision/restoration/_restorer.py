@@ -191,6 +191,16 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         when there are fewer).
     tile_shape : tuple of (int, int), default=(32, 16)
         Canonical shape (rows, columns) tiles are compared at.
+    ink : {'auto', 'dark', 'light'}, default='auto'
+        Whether the characters are darker than their plate (``'dark'``),
+        lighter (``'light'``), or either, told tile by tile from its border
+        (``'auto'``): a border darker than the middle of the tile's grey
+        levels means light characters, and a border that leaves it in doubt
+        (a dark occluder over the edge, a bold character cut tight) has the
+        tile read both ways, kept the way the template bank explains better.
+        Tiles cut from one kind of plate are best told: no tile is then read
+        the wrong way round, nor twice (:class:`~platevision.reader.PlateReader`
+        hands its restorer dark characters and sets ``'dark'``).
     mask : {'auto', 'none'}, default='auto'
         How damage is found when no ``masks`` are passed: ``'auto'`` compares
         the tile with each candidate's prototypes; ``'none'`` takes the tile as
@@ -280,6 +290,7 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         "templates": [dict, None],
         "n_prototypes": [Interval(Integral, 1, None, closed="left")],
         "tile_shape": [tuple, list],
+        "ink": [StrOptions({"auto", "dark", "light"})],
         "mask": [StrOptions({"auto", "none"})],
         "inpainting": [StrOptions({"biharmonic"})],
         "n_candidates": [Interval(Integral, 1, None, closed="left")],
@@ -298,6 +309,7 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         templates: dict[Any, Any] | None = None,
         n_prototypes: int = 16,
         tile_shape: tuple[int, int] = (32, 16),
+        ink: str = "auto",
         mask: str = "auto",
         inpainting: str = "biharmonic",
         n_candidates: int = 5,
@@ -312,6 +324,7 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         self.templates = templates
         self.n_prototypes = n_prototypes
         self.tile_shape = tile_shape
+        self.ink = ink
         self.mask = mask
         self.inpainting = inpainting
         self.n_candidates = n_candidates
@@ -330,10 +343,18 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         _check_pair(self.tile_shape, "tile_shape", type(self).__name__, minimum=4)
         return int(self.tile_shape[0]), int(self.tile_shape[1])
 
+    def _inverted(self) -> bool | None:
+        """The polarity ``ink`` sets (None: told tile by tile). Restorers saved
+        before ``ink`` existed read as ``'auto'``."""
+        return {"auto": None, "dark": False, "light": True}[
+            getattr(self, "ink", "auto")
+        ]
+
     def _tiles(self, X: Any) -> list[Tile]:
         shape = self._shape()
         return [
-            make_tile(item, i, shape) for i, item in enumerate(as_image_sequence(X))
+            make_tile(item, i, shape, self._inverted())
+            for i, item in enumerate(as_image_sequence(X))
         ]
 
     def _make_proposal(self, rng: np.random.RandomState) -> Any:
@@ -373,7 +394,11 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
                 images.extend(damaged)
                 labels.extend(y[chosen])
         features = classifier_features(
-            [make_tile(image, i, shape) for i, image in enumerate(images)], shape
+            [
+                make_tile(image, i, shape, self._inverted())
+                for i, image in enumerate(images)
+            ],
+            shape,
         )
         proposal = self._make_proposal(rng)
         with warnings.catch_warnings():
@@ -533,7 +558,10 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
                     severity=severity,
                     random_state=rng.randint(np.iinfo(np.int32).max),
                 )
-                batch = [make_tile(image, i, shape) for i, image in enumerate(damaged)]
+                batch = [
+                    make_tile(image, i, shape, self._inverted())
+                    for i, image in enumerate(damaged)
+                ]
                 parts.append(self._scores_either_way(batch, None)[1])
                 parts.append(self._scores_either_way(batch, list(masks))[1])
                 with_true_masks += [False, True]

@@ -55,15 +55,17 @@ def ink_map(
     like crisp ones. When between a third and two thirds of the border is dark
     (a dark occluder or dirt over the edge, a bold character cut tight), the
     border does not tell, and the tile is *ambiguous*: the restorer then reads it
-    both ways. ``inverted`` given (True or False) sets the polarity.
+    both ways. ``inverted`` given (True or False) sets the polarity, and the
+    tile is not ambiguous.
     """
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     dark, light = np.percentile(grey, [2.0, 98.0])
     middle = (dark + light) / 2
-    dark_border = float(np.mean(border < middle))
-    ambiguous = AMBIGUOUS_BORDER[0] <= dark_border <= AMBIGUOUS_BORDER[1]
+    ambiguous = False
     if inverted is None:
         inverted = bool(np.median(border) < middle)
+        dark_border = float(np.mean(border < middle))
+        ambiguous = AMBIGUOUS_BORDER[0] <= dark_border <= AMBIGUOUS_BORDER[1]
     ink = grey if inverted else 1.0 - grey
     low, high = np.percentile(ink, [2.0, 98.0])
     flat = bool(high - low < FLAT_CONTRAST)
