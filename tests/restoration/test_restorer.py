@@ -7,12 +7,16 @@ import dataclasses
 import numpy as np
 import pytest
 import sklearn
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
 from platevision.datasets import damage_characters, make_plate_characters
 from platevision.exceptions import PlatevisionWarning
 from platevision.restoration import PlateCharacterRestorer, Reading
+from platevision.restoration._tiles import _percentiles
 from platevision.utils._image import resize_image
 
 
@@ -83,6 +87,19 @@ def test_a_dark_edge_over_the_border_does_not_invert_the_tile(restorer, test_set
     framed[:, :, :3] = 0.0
     framed[:, :1, :] = 0.0
     assert restorer.score(framed, test_set.target) >= 0.7
+
+
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 12), st.integers(1, 12)),
+        elements=st.floats(0.0, 1.0),
+    )
+)
+def test_tile_percentiles_are_numpys(values):
+    np.testing.assert_allclose(
+        _percentiles(values, 2.0, 98.0), np.percentile(values, [2.0, 98.0]), atol=1e-12
+    )
 
 
 def test_told_ink_reads_every_tile_that_way(train, test_set):

@@ -40,6 +40,20 @@ class Tile:
         return self.grey if self.inverted else 1.0 - self.grey
 
 
+def _percentiles(values: np.ndarray, low: float, high: float) -> tuple[float, float]:
+    """``np.percentile(values, [low, high])`` (linear interpolation), from one
+    sort: several times faster on a tile, and tiles are many."""
+    ranked = np.sort(values, axis=None)
+    out = []
+    for q in (low, high):
+        position = q / 100.0 * (ranked.size - 1)
+        below = int(position)
+        above = min(below + 1, ranked.size - 1)
+        fraction = position - below
+        out.append(float(ranked[below] + fraction * (ranked[above] - ranked[below])))
+    return out[0], out[1]
+
+
 def ink_map(
     grey: np.ndarray, inverted: bool | None = None
 ) -> tuple[np.ndarray, bool, bool, tuple[float, float], bool]:
@@ -59,7 +73,7 @@ def ink_map(
     tile is not ambiguous.
     """
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    dark, light = np.percentile(grey, [2.0, 98.0])
+    dark, light = _percentiles(grey, 2.0, 98.0)
     middle = (dark + light) / 2
     ambiguous = False
     if inverted is None:
@@ -67,7 +81,9 @@ def ink_map(
         dark_border = float(np.mean(border < middle))
         ambiguous = AMBIGUOUS_BORDER[0] <= dark_border <= AMBIGUOUS_BORDER[1]
     ink = grey if inverted else 1.0 - grey
-    low, high = np.percentile(ink, [2.0, 98.0])
+    # The ink's 2nd and 98th percentiles are the grey's, or 1 minus the grey's
+    # 98th and 2nd.
+    low, high = (dark, light) if inverted else (1.0 - light, 1.0 - dark)
     flat = bool(high - low < FLAT_CONTRAST)
     if flat:
         levels = (float(low), float(low) + 1.0)
