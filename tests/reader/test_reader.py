@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
@@ -166,6 +167,8 @@ def test_fit_needs_one_text_per_photo_and_readable_plates(plates):
         ({"block_sizes": (24,)}, "block_sizes"),
         ({"char_height": (10, 5)}, "char_height"),
         ({"ink": "red"}, "ink"),
+        ({"max_pixels": 0}, "max_pixels"),
+        ({"max_pixels": 1e6}, "max_pixels"),
         ({"patterns": 7}, "patterns"),
         ({"template_weight": -1.0}, "template_weight"),
     ],
@@ -173,6 +176,49 @@ def test_fit_needs_one_text_per_photo_and_readable_plates(plates):
 def test_bad_parameters_are_named(plates, params, match):
     with pytest.raises((ValueError, TypeError), match=match):
         PlateReader(**params).fit(plates.images[:4], plates.target[:4])
+
+
+def test_a_large_photo_is_looked_at_reduced_and_read_at_full_size(
+    reader, plates, monkeypatch
+):
+    import cv2
+
+    from platevision.reader import _reader
+
+    looked_at = []
+    find = _reader.find_character_rows
+
+    def spy(image, **kwargs):
+        looked_at.append(image.shape)
+        return find(image, **kwargs)
+
+    monkeypatch.setattr(_reader, "find_character_rows", spy)
+    photos = plates.images[40:50]
+    large = [np.clip(cv2.resize(p, None, fx=3, fy=3), 0.0, 1.0) for p in photos]
+    n_pixels = photos[0].size
+    reduced = copy.deepcopy(reader).set_params(max_pixels=n_pixels)
+    found = reduced.read(large)
+    assert looked_at
+    assert all(h * w <= n_pixels * 1.01 for h, w in looked_at)
+    texts = np.array([p[0].text if p else "" for p in found])
+    assert np.mean(texts == plates.target[40:50]) >= 0.7
+    read = [i for i, p in enumerate(found) if p]
+    boxes = np.array([found[i][0].box for i in read])
+    # The boxes are the large photos': three times the small ones'.
+    assert np.mean(box_iou(boxes, 3 * plates.boxes[40:50][read]) >= 0.5) >= 0.9
+    chars = np.concatenate([found[i][0].char_boxes for i in read])
+    assert chars[:, 1].max() > photos[0].shape[0]  # not the reduced view's pixels
+    looked_at.clear()
+    reduced.set_params(max_pixels=None).read(large[:1])
+    assert set(looked_at) == {large[0].shape}
+
+
+def test_a_photo_reduced_to_almost_nothing_reads_nothing_without_a_crash(
+    reader, plates
+):
+    tiny = copy.deepcopy(reader).set_params(max_pixels=1)
+    with pytest.warns(PlateNotFoundWarning):
+        assert tiny.read(plates.images[40:41]) == [[]]
 
 
 def test_the_restorer_is_told_the_ink_is_dark(reader, plates):
