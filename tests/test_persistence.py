@@ -256,3 +256,25 @@ def test_load_gives_an_independent_estimator(tmp_path):
     first, second = platevision.load(path), platevision.load(path)
     assert first is not second
     np.testing.assert_array_equal(clone(first).fit(X, Y).predict(X), second.predict(X))
+
+
+def test_a_model_saved_before_a_parameter_existed_keeps_its_old_behaviour(tmp_path):
+    from platevision.datasets import make_plates
+    from platevision.reader import PlateReader
+
+    plates = make_plates(14, pattern="LLLDDDD", random_state=3)
+    restorer = PlateCharacterRestorer(n_augment=1, hidden_layer_sizes=(32,))
+    reader = PlateReader("LLLDDDD", restorer=restorer, random_state=0)
+    reader.fit(plates.images[:12], plates.target[:12], boxes=plates.boxes[:12])
+    # As written before PlateReader had max_pixels and the restorer ink.
+    del reader.max_pixels
+    del reader.restorer_.ink
+    with pytest.raises(AttributeError):
+        reader.get_params()
+    loaded = platevision.load(platevision.save(reader, tmp_path / "old.skops"))
+    assert loaded.get_params()["max_pixels"] is None  # looked at full size
+    assert loaded.restorer_.ink == "auto"  # told the polarity tile by tile
+    assert clone(loaded).max_pixels is None
+    reader.max_pixels, reader.restorer_.ink = None, "auto"
+    expected = reader.predict(plates.images[12:])
+    assert loaded.predict(plates.images[12:]).tolist() == expected.tolist()

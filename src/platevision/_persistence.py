@@ -393,4 +393,22 @@ def load(path: PathLike, *, expected: type | tuple[type, ...] | None = None) -> 
             "corrupt."
         )
         raise ModelFileError(msg) from err
+    _add_new_parameters(estimator)
     return estimator
+
+
+def _add_new_parameters(estimator: Any, depth: int = 0) -> None:
+    """Give an estimator saved before some of its parameters existed those
+    parameters, at the values that keep its old behaviour: a class lists them in
+    ``_parameters_added`` (name -> value). Estimators it holds (a fitted
+    reader's restorer, a pipeline's steps) are given theirs too."""
+    if depth > 4:
+        return
+    for name, value in getattr(type(estimator), "_parameters_added", {}).items():
+        if name not in vars(estimator):
+            setattr(estimator, name, value)
+    members = vars(estimator).values() if hasattr(estimator, "__dict__") else ()
+    for member in members:
+        for item in member if isinstance(member, list | tuple) else (member,):
+            if hasattr(item, "get_params"):
+                _add_new_parameters(item, depth + 1)

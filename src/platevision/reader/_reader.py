@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import warnings
 from numbers import Integral, Real
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
@@ -328,6 +328,9 @@ class PlateReader(BaseEstimator):
     ('DNL6980', [('DNL6980', 0.99), ('DNU6980', 0.01)])
     """
 
+    # Readers saved before ``max_pixels`` existed looked at full size.
+    _parameters_added: ClassVar[dict[str, Any]] = {"max_pixels": None}
+
     _parameter_constraints: dict = {
         "patterns": [str, list, tuple, None],
         "restorer": [HasMethods(["fit", "predict_proba"]), None],
@@ -411,11 +414,9 @@ class PlateReader(BaseEstimator):
             views.append(grey)
         if self.ink in ("light", "both"):
             views.append(255 - grey)
-        # Readers saved before max_pixels looked at full size.
-        max_pixels = getattr(self, "max_pixels", None)
         scale = 1.0
-        if max_pixels is not None and grey.size > max_pixels:
-            scale = float(np.sqrt(max_pixels / grey.size))
+        if self.max_pixels is not None and grey.size > self.max_pixels:
+            scale = float(np.sqrt(self.max_pixels / grey.size))
         found = []
         for view in views:
             for row in _rows_reduced(view, scale, sizes, heights):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from numbers import Integral
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -285,6 +285,9 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
     True
     """
 
+    # Restorers saved before ``ink`` existed told the polarity tile by tile.
+    _parameters_added: ClassVar[dict[str, Any]] = {"ink": "auto"}
+
     _parameter_constraints: dict[str, list[Any]] = {
         "alphabet": [str, list, tuple, None],
         "templates": [dict, None],
@@ -344,11 +347,8 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         return int(self.tile_shape[0]), int(self.tile_shape[1])
 
     def _inverted(self) -> bool | None:
-        """The polarity ``ink`` sets (None: told tile by tile). Restorers saved
-        before ``ink`` existed read as ``'auto'``."""
-        return {"auto": None, "dark": False, "light": True}[
-            getattr(self, "ink", "auto")
-        ]
+        """The polarity ``ink`` sets (None: told tile by tile)."""
+        return {"auto": None, "dark": False, "light": True}[self.ink]
 
     def _tiles(self, X: Any) -> list[Tile]:
         shape = self._shape()
