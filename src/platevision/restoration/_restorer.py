@@ -646,17 +646,17 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         if not doubtful:
             return tiles, scores
         shape = self._shape()
+        turned = [flipped(tiles[i], shape) for i in doubtful]
         other = self._scores(
-            [flipped(tiles[i], shape) for i in doubtful],
-            None if masks is None else [masks[i] for i in doubtful],
+            turned, None if masks is None else [masks[i] for i in doubtful]
         )
         better = other[1].min(axis=1) < scores[1][doubtful].min(axis=1)
         if not better.any():
             return tiles, scores
         rows = np.asarray(doubtful)[better]
         tiles = list(tiles)
-        for i in rows.tolist():
-            tiles[i] = flipped(tiles[i], shape)
+        for i, tile in zip(rows.tolist(), np.flatnonzero(better).tolist(), strict=True):
+            tiles[i] = turned[tile]
         chosen = []
         for mine, theirs in zip(scores, other, strict=True):
             mine = mine.copy()
