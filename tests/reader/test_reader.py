@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from platevision.datasets import load_plates, make_plates
@@ -397,3 +397,37 @@ def test_row_features_of_a_cut_out_view_are_those_of_the_photo():
         in_crop = _row_features(row, crop, grey.shape, (x0, y0))
         in_photo = _row_features(row + np.array([x0, y0, 0, 0]), grey, grey.shape)
         np.testing.assert_allclose(in_crop, in_photo, atol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    scale=st.floats(0.5, 1.0),
+    height=st.integers(24, 40),
+    x0=st.integers(0, 80),
+    y0=st.integers(0, 70),
+)
+def test_rows_found_reduced_are_the_characters_in_the_photos_pixels(
+    scale, height, x0, y0
+):
+    from platevision.reader._reader import _rows_reduced
+
+    photo = np.full((120, 400), 220, np.uint8)
+    width, pitch = height // 2, height // 2 + 8
+    printed = []
+    for k in range(6):  # six hollow characters, strokes 3 pixels wide
+        x = x0 + k * pitch
+        photo[y0 : y0 + height, x : x + width] = 30
+        photo[y0 + 3 : y0 + height - 3, x + 3 : x + width - 3] = 220
+        printed.append((x, y0, width, height))
+    rows = _rows_reduced(photo, scale, (9, 15, 25), (8, 200))
+    for row in rows:
+        assert np.all(row[:, :2] >= 0)
+        assert np.all(row[:, 0] + row[:, 2] <= photo.shape[1])
+        assert np.all(row[:, 1] + row[:, 3] <= photo.shape[0])
+    whole = [row for row in rows if len(row) == 6]
+    assert whole, "the six characters are found as one row"
+    # Each edge within a pixel of the reduced image (and one for the blur).
+    found, truth = whole[0], np.array(printed)
+    edges = np.hstack([found[:, :2], found[:, :2] + found[:, 2:]])
+    true_edges = np.hstack([truth[:, :2], truth[:, :2] + truth[:, 2:]])
+    assert np.abs(edges - true_edges).max() <= 1 / scale + 1
