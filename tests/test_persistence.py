@@ -278,3 +278,17 @@ def test_a_model_saved_before_a_parameter_existed_keeps_its_old_behaviour(tmp_pa
     reader.max_pixels, reader.restorer_.ink = None, "auto"
     expected = reader.predict(plates.images[12:])
     assert loaded.predict(plates.images[12:]).tolist() == expected.tolist()
+
+
+def test_a_pipeline_saved_before_a_parameter_existed_gets_it_in_its_steps(tmp_path):
+    from sklearn.pipeline import make_pipeline
+
+    from platevision.datasets import make_plate_characters
+
+    X, y = make_plate_characters(4, alphabet="AB", return_X_y=True, random_state=0)
+    model = make_pipeline(PlateCharacterRestorer(random_state=0)).fit(X, y)
+    del model.steps[0][1].ink  # as written before the restorer had ink
+    loaded = platevision.load(platevision.save(model, tmp_path / "old.skops"))
+    assert loaded.steps[0][1].ink == "auto"
+    model.steps[0][1].ink = "auto"
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))

@@ -397,18 +397,24 @@ def load(path: PathLike, *, expected: type | tuple[type, ...] | None = None) -> 
     return estimator
 
 
-def _add_new_parameters(estimator: Any, depth: int = 0) -> None:
+def _add_new_parameters(estimator: Any) -> None:
     """Give an estimator saved before some of its parameters existed those
     parameters, at the values that keep its old behaviour: a class lists them in
     ``_parameters_added`` (name -> value). Estimators it holds (a fitted
     reader's restorer, a pipeline's steps) are given theirs too."""
-    if depth > 4:
-        return
-    for name, value in getattr(type(estimator), "_parameters_added", {}).items():
-        if name not in vars(estimator):
-            setattr(estimator, name, value)
-    members = vars(estimator).values() if hasattr(estimator, "__dict__") else ()
-    for member in members:
-        for item in member if isinstance(member, list | tuple) else (member,):
-            if hasattr(item, "get_params"):
-                _add_new_parameters(item, depth + 1)
+    pending, seen = [estimator], set()
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, list | tuple):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif hasattr(item, "get_params"):
+            added = getattr(type(item), "_parameters_added", {})
+            for name, value in added.items():
+                if name not in vars(item):
+                    setattr(item, name, value)
+            pending.extend(vars(item).values())

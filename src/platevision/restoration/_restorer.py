@@ -655,8 +655,8 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
             return tiles, scores
         rows = np.asarray(doubtful)[better]
         tiles = list(tiles)
-        for i, tile in zip(rows.tolist(), np.flatnonzero(better).tolist(), strict=True):
-            tiles[i] = turned[tile]
+        for k in np.flatnonzero(better).tolist():
+            tiles[doubtful[k]] = turned[k]
         chosen = []
         for mine, theirs in zip(scores, other, strict=True):
             mine = mine.copy()
