@@ -268,3 +268,46 @@ def test_the_ink_sums_are_exact_at_every_window_size(block):
     assert found.any()
     assert not found.all()
     np.testing.assert_array_equal(found, expected)
+
+
+def _rings(xs, cut=None, width=12, height=24, shape=(60, 160)):
+    """A light image with a dark ring (an ``O``) at each x, the ring at ``cut``
+    split by a plate-coloured scratch 2 pixels wide, and the row of rings."""
+    grey = np.full(shape, 200, dtype=np.uint8)
+    for x in xs:
+        grey[18 : 18 + height, x : x + width] = 30
+        grey[21 : 18 + height - 3, x + 3 : x + width - 3] = 200
+    if cut is not None:
+        grey[10:50, cut : cut + 2] = 200
+    row = np.array([[x, 18, width, height] for x in xs])
+    return grey, row
+
+
+def test_a_character_cut_in_two_is_grown_over_its_other_piece():
+    from platevision.reader._segment import widen_narrow
+
+    grey, row = _rings([20, 40, 60, 80, 100], cut=64)
+    found = row.copy()
+    found[2] = [60, 18, 4, 24]  # only the piece left of the scratch was a blob
+    grown = widen_narrow(found, grey)
+    assert grown is not None
+    np.testing.assert_array_equal(grown, row)
+    np.testing.assert_array_equal(found[2], [60, 18, 4, 24])  # not changed in place
+    # A piece at either end of the row grows too, inside the image.
+    found = row.copy()
+    found[0] = [28, 18, 4, 24]
+    grey, _ = _rings([20, 40, 60, 80, 100], cut=26)
+    np.testing.assert_array_equal(widen_narrow(found, grey), row)
+
+
+def test_a_character_narrow_in_print_keeps_its_box():
+    from platevision.reader._segment import widen_narrow
+
+    grey, row = _rings([20, 40, 80, 100])
+    grey[18:42, 64:68] = 30  # a 1 between the rings, plate on either side
+    grey[28:31, 60:63] = 30  # and a separating dot just before it
+    row = np.insert(row, 2, [64, 18, 4, 24], axis=0)
+    assert widen_narrow(row, grey) is None
+    assert widen_narrow(row[:2], grey) is None  # too short to have a width
+    flat = np.full_like(grey, 200)
+    assert widen_narrow(row, flat) is None  # no ink at all

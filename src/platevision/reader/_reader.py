@@ -28,6 +28,7 @@ from platevision.reader._segment import (
     row_box,
     row_irregularity,
     row_spreads,
+    widen_narrow,
 )
 from platevision.utils._image import (
     _GREY_WEIGHTS,
@@ -631,7 +632,7 @@ class PlateReader(BaseEstimator):
             rows = [rows[i] for i in order]
             plate_log_p = plate_log_p[order]
         # Candidate rows share most of their characters (a row, the row mended,
-        # the row a character longer): each character is read once.
+        # widened or a character longer): each character is read once.
         seen: dict[tuple[int, ...], int] = {}
         views = {}
         spans = []
@@ -892,10 +893,14 @@ def _candidate_rows(
     row: np.ndarray, view: np.ndarray, extend: bool = True
 ) -> list[np.ndarray]:
     """The rows to read for a row found in ``view``: itself, mended where damage
-    split or hid a character, and (``extend``) a character longer at either end
+    split or hid a character, its pieces of characters widened to the whole
+    character, and (``extend``) a character longer at either end
     (one joined to the plate's frame)."""
     mended = regularise_row(row)
     rows = [row] if _same(row, mended) else [row, mended]
+    widened = widen_narrow(mended, view)
+    if widened is not None:
+        rows.append(widened)
     return rows + extend_row(mended, view) if extend else rows
 
 
