@@ -186,13 +186,13 @@ def test_a_large_photo_is_looked_at_reduced_and_read_at_full_size(
     from platevision.reader import _reader
 
     looked_at = []
-    find = _reader.find_character_rows
+    find = _reader.character_rows_in_tiers
 
     def spy(image, **kwargs):
         looked_at.append(image.shape)
         return find(image, **kwargs)
 
-    monkeypatch.setattr(_reader, "find_character_rows", spy)
+    monkeypatch.setattr(_reader, "character_rows_in_tiers", spy)
     photos = plates.images[40:50]
     large = [np.clip(cv2.resize(p, None, fx=3, fy=3), 0.0, 1.0) for p in photos]
     n_pixels = photos[0].size
@@ -211,6 +211,25 @@ def test_a_large_photo_is_looked_at_reduced_and_read_at_full_size(
     looked_at.clear()
     reduced.set_params(max_pixels=None).read(large[:1])
     assert set(looked_at) == {large[0].shape}
+
+
+def test_rows_joined_across_usual_gaps_are_kept_before_bridged_ones(
+    reader, monkeypatch
+):
+    from platevision.reader import _reader
+
+    def rows(n, height):
+        return [np.array([[10 * k, 0, 5, height]] * 4) for k in range(n)]
+
+    usual, bridged = rows(3, 10), rows(3, 40)  # the bridged rows are taller
+    monkeypatch.setattr(_reader, "_rows_reduced", lambda *args: (usual, bridged))
+    grey = np.zeros((50, 50), np.uint8)
+    monkeypatch.setattr(_reader, "_MAX_ROWS", 4)
+    kept = [row for row, _ in reader._rows(grey)]
+    assert len(kept) == 4
+    assert all(a is b for a, b in zip(kept, [*usual, bridged[0]], strict=True))
+    monkeypatch.setattr(_reader, "_MAX_ROWS", 2)
+    assert all(row[0, 3] == 10 for row, _ in reader._rows(grey))
 
 
 def test_a_photo_reduced_to_almost_nothing_reads_nothing_without_a_crash(
@@ -419,7 +438,8 @@ def test_rows_found_reduced_are_the_characters_in_the_photos_pixels(
         photo[y0 : y0 + height, x : x + width] = 30
         photo[y0 + 3 : y0 + height - 3, x + 3 : x + width - 3] = 220
         printed.append((x, y0, width, height))
-    rows = _rows_reduced(photo, scale, (9, 15, 25), (8, 200))
+    usual, bridged = _rows_reduced(photo, scale, (9, 15, 25), (8, 200))
+    rows = usual + bridged
     for row in rows:
         assert np.all(row[:, :2] >= 0)
         assert np.all(row[:, 0] + row[:, 2] <= photo.shape[1])

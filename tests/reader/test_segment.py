@@ -48,7 +48,7 @@ def test_the_second_look_adds_rows_and_never_loses_one():
             assert any(r.shape == row.shape and np.array_equal(r, row) for r in twice)
 
 
-def _rows_by_every_pair(blobs, min_length):
+def _rows_by_every_pair(blobs, min_length, max_gap=1.2):
     """The definition of _join_rows, pair by pair (quadratic)."""
     from scipy.sparse.csgraph import connected_components
 
@@ -62,11 +62,14 @@ def _rows_by_every_pair(blobs, min_length):
             high, low = max(h[i], h[j]), min(h[i], h[j])
             graph[i, j] = (
                 (x[j] > x[i] or (x[j] == x[i] and j > i))
-                and gap <= 1.2 * high
+                and gap <= max_gap * high
                 and gap >= -0.3 * min(w[i], w[j])
                 and high <= 1.3 * low
                 and abs(centre[i] - centre[j]) <= 0.3 * high
             )
+            if gap > 1.2 * high:  # across a wide gap, a close match only
+                graph[i, j] &= high <= 1.15 * low
+                graph[i, j] &= abs(centre[i] - centre[j]) <= 0.15 * high
     _, labels = connected_components(graph, directed=False)
     rows = [blobs[labels == k] for k in range(labels.max() + 1 if n else 0)]
     return sorted(
@@ -89,8 +92,10 @@ def test_rows_join_exactly_the_neighbouring_blobs(n, seed, crowded):
             rng.integers(8, 40, n),
         ]
     ).astype(np.int64)
-    found = sorted(tuple(map(tuple, r)) for r in _join_rows(blobs, 3))
-    assert found == _rows_by_every_pair(blobs, 3)
+    usual, bridged = _join_rows(blobs, 3, (1.2, 2.0))
+    assert sorted(tuple(map(tuple, r)) for r in usual) == _rows_by_every_pair(blobs, 3)
+    found = sorted(tuple(map(tuple, r)) for r in bridged)
+    assert found == _rows_by_every_pair(blobs, 3, 2.0)
 
 
 def test_a_characters_own_stem_and_bar_are_not_taken_for_lines():
@@ -311,3 +316,26 @@ def test_a_character_narrow_in_print_keeps_its_box():
     assert widen_narrow(row[:2], grey) is None  # too short to have a width
     flat = np.full_like(grey, 200)
     assert widen_narrow(row, flat) is None  # no ink at all
+
+
+def test_a_row_broken_by_a_lost_character_is_joined_across_the_gap():
+    from platevision.reader._segment import character_rows_in_tiers
+
+    # Three characters, one lost beside a separator (1.6 heights), three more:
+    # two pieces too short to be rows.
+    grey, row = _rings([20, 40, 60, 110, 130, 150], shape=(60, 200))
+    assert not [r for r in find_character_rows(grey, bridge=None) if len(r) >= 4]
+    usual, bridged = character_rows_in_tiers(grey)
+    assert not [r for r in usual if len(r) >= 4]
+    whole = [r for r in bridged if len(r) == 6]
+    assert whole
+    np.testing.assert_allclose(whole[0], row, atol=1)
+    # find_character_rows gives both tiers, the usual rows first.
+    assert len(find_character_rows(grey)) == len(usual) + len(bridged)
+    # Farther apart than the bridge, the pieces stay apart.
+    grey, _ = _rings([20, 40, 60, 140, 160, 180], shape=(60, 220))
+    assert not [r for r in find_character_rows(grey) if len(r) >= 4]
+    # Pairs of marks bridged three times over are no plate's row.
+    grey, _ = _rings([20, 40, 90, 110, 160, 180, 230, 250], shape=(60, 280))
+    assert not [r for r in find_character_rows(grey) if len(r) >= 4]
+    assert [r for r in find_character_rows(grey, bridge=None, min_length=2)]

@@ -22,8 +22,8 @@ from platevision.reader._patterns import (
 )
 from platevision.reader._segment import (
     _median,
+    character_rows_in_tiers,
     extend_row,
-    find_character_rows,
     regularise_row,
     row_box,
     row_irregularity,
@@ -50,7 +50,8 @@ __all__ = ["PlateReader", "PlateReading"]
 #: Margins around the characters' box, in character heights (left, top, right,
 #: bottom), when ``fit`` was given no plate boxes to learn them from.
 _DEFAULT_MARGINS = np.array([0.4, 0.35, 0.4, 0.35])
-#: Most character rows found per photo (the tallest are kept; the verifier then
+#: Most character rows found per photo (the tallest are kept, those joined
+#: across the usual gaps before those joined across a bridge; the verifier then
 #: chooses the rows read among them).
 _MAX_ROWS = 48
 #: Most candidate rows read per photo: the most regular ones (``_row_cost``).
@@ -418,13 +419,17 @@ class PlateReader(BaseEstimator):
         scale = 1.0
         if self.max_pixels is not None and grey.size > self.max_pixels:
             scale = float(np.sqrt(self.max_pixels / grey.size))
-        found = []
+        tiers: tuple[list[Any], list[Any]] = ([], [])
         for view in views:
-            for row in _rows_reduced(view, scale, sizes, heights):
-                found.append((row, view))
-        if len(found) > _MAX_ROWS:
-            found.sort(key=lambda pair: -_median(pair[0][:, 3]))
-            found = found[:_MAX_ROWS]
+            usual, bridged = _rows_reduced(view, scale, sizes, heights)
+            tiers[0].extend((row, view) for row in usual)
+            tiers[1].extend((row, view) for row in bridged)
+        found: list[tuple[np.ndarray, np.ndarray]] = []
+        for tier in tiers:  # the usual rows first, the tallest first
+            room = _MAX_ROWS - len(found)
+            if len(tier) > room:
+                tier.sort(key=lambda pair: -_median(pair[0][:, 3]))
+            found.extend(tier[: max(room, 0)])
         return found
 
     def _training_row(
@@ -616,8 +621,12 @@ class PlateReader(BaseEstimator):
         verifier = getattr(self, "verifier_", None)
         plate_log_p = np.zeros(len(rows))
         if verifier is not None:
+            pictures: dict[tuple[int, ...], np.ndarray] = {}
             features = np.array(
-                [_row_features(r, view, grey.shape, (x0, y0)) for r, view in rows]
+                [
+                    _row_features(r, view, grey.shape, (x0, y0), pictures)
+                    for r, view in rows
+                ]
             )
             inputs = self._verifier_inputs(features, known)
             proba = verifier.predict_proba(inputs)[:, 1]
@@ -797,28 +806,42 @@ def _recognise(restorer: Any, tiles: list[np.ndarray]) -> tuple[np.ndarray, np.n
     return restorer.predict_proba(tiles), np.zeros(len(tiles))
 
 
-def _sameness(row: np.ndarray, view: np.ndarray) -> float:
+def _sameness(
+    row: np.ndarray,
+    view: np.ndarray,
+    pictures: dict[tuple[int, ...], np.ndarray] | None = None,
+) -> float:
     """How alike a row's neighbouring marks are: the mean correlation of each
     blob's picture (16 x 8) with the next one's, from -1 to 1.
 
     A plate's characters differ from their neighbours; the bars of a grille,
-    the slats of a fence or a tread's blocks repeat one shape.
+    the slats of a fence or a tread's blocks repeat one shape. ``pictures``
+    keeps the blobs' pictures (normalised), by view and box, for other rows
+    of the same marks.
     """
     import cv2
 
     if len(row) < 2:
         return 0.0
-    pictures = np.zeros((len(row), 128), np.float32)
-    for picture, (x, y, w, h) in zip(pictures, row, strict=True):
+    stack = np.zeros((len(row), 128), np.float32)
+    for picture, box in zip(stack, row.tolist(), strict=True):
+        key = (id(view), *box)
+        if pictures is not None and key in pictures:
+            picture[:] = pictures[key]
+            continue
+        x, y, w, h = box
         patch = view[max(y, 0) : max(y + h, 0), max(x, 0) : max(x + w, 0)]
         if patch.size:
             picture[:] = cv2.resize(
                 patch.astype(np.float32), (8, 16), interpolation=cv2.INTER_AREA
             ).ravel()
-    pictures -= pictures.mean(axis=1, keepdims=True)
-    norms = np.sqrt(np.einsum("ij,ij->i", pictures, pictures))[:, None]
-    pictures = np.where(norms > 1e-6, pictures / np.maximum(norms, 1e-6), pictures)
-    return float(np.mean(np.sum(pictures[1:] * pictures[:-1], axis=1)))
+        picture -= picture.mean()
+        norm = float(np.sqrt(picture @ picture))
+        if norm > 1e-6:
+            picture /= norm
+        if pictures is not None:
+            pictures[key] = picture.copy()
+    return float(np.mean(np.sum(stack[1:] * stack[:-1], axis=1)))
 
 
 def _row_features(
@@ -826,10 +849,12 @@ def _row_features(
     view: np.ndarray,
     shape: tuple[int, ...],
     origin: tuple[int, int] = (0, 0),
+    pictures: dict[tuple[int, ...], np.ndarray] | None = None,
 ) -> np.ndarray:
     """A candidate row's geometry and sameness, for the row verifier (length
     last). ``row`` is in ``view``'s pixels, ``view`` a part of a photo of
-    ``shape`` whose top-left corner is at ``origin`` (x, y)."""
+    ``shape`` whose top-left corner is at ``origin`` (x, y); ``pictures`` as
+    :func:`_sameness` keeps them."""
     height = max(_median(row[:, 3]), 1.0)
     x, y, w, h = row_box(row)
     x, y = x + origin[0], y + origin[1]
@@ -840,7 +865,7 @@ def _row_features(
             np.log(height / shape[0]),
             (y + h / 2) / shape[0],
             (x + w / 2) / shape[1],
-            _sameness(row, view),
+            _sameness(row, view, pictures),
             float(len(row)),
         ]
     )
@@ -851,28 +876,31 @@ def _rows_reduced(
     scale: float,
     sizes: tuple[int, ...],
     heights: tuple[int, int],
-) -> list[np.ndarray]:
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """The character rows of ``view`` found in it resized by ``scale`` (< 1:
     reduced, area-averaged), with their boxes in ``view``'s pixels (widened to
-    whole pixels); ``heights`` are in ``view``'s pixels."""
+    whole pixels), as :func:`character_rows_in_tiers` gives them (usual,
+    bridged); ``heights`` are in ``view``'s pixels."""
     import cv2
 
     if scale >= 1.0:
-        return find_character_rows(view, block_sizes=sizes, height_range=heights)
+        return character_rows_in_tiers(view, block_sizes=sizes, height_range=heights)
     size = (
         max(1, round(view.shape[1] * scale)),
         max(1, round(view.shape[0] * scale)),
     )
     small = cv2.resize(view, size, interpolation=cv2.INTER_AREA)
     low, high = (max(2, round(h * scale)) for h in heights)
-    rows = []
-    for row in find_character_rows(small, block_sizes=sizes, height_range=(low, high)):
-        x0 = np.floor(row[:, 0] / scale)
-        y0 = np.floor(row[:, 1] / scale)
-        x1 = np.minimum(np.ceil((row[:, 0] + row[:, 2]) / scale), view.shape[1])
-        y1 = np.minimum(np.ceil((row[:, 1] + row[:, 3]) / scale), view.shape[0])
-        rows.append(np.column_stack([x0, y0, x1 - x0, y1 - y0]).astype(np.int64))
-    return rows
+    tiers = character_rows_in_tiers(small, block_sizes=sizes, height_range=(low, high))
+    back: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
+    for rows, out in zip(tiers, back, strict=True):
+        for row in rows:
+            x0 = np.floor(row[:, 0] / scale)
+            y0 = np.floor(row[:, 1] / scale)
+            x1 = np.minimum(np.ceil((row[:, 0] + row[:, 2]) / scale), view.shape[1])
+            y1 = np.minimum(np.ceil((row[:, 1] + row[:, 3]) / scale), view.shape[0])
+            out.append(np.column_stack([x0, y0, x1 - x0, y1 - y0]).astype(np.int64))
+    return back
 
 
 def _length_gap(n: float, lengths: list[int]) -> float:
@@ -936,6 +964,7 @@ def _verifier_rows(
         return None
     bx, by, bw, bh = (float(v) for v in box)
     out = []
+    pictures: dict[tuple[int, ...], np.ndarray] = {}
     for row, view in reader._rows(grey):
         for candidate in _candidate_rows(row, view):
             x, y, w, h = row_box(candidate)
@@ -945,7 +974,8 @@ def _verifier_rows(
                 and by <= cy <= by + bh
                 and _median(candidate[:, 3]) >= 0.25 * bh
             )
-            out.append(np.append(_row_features(candidate, view, grey.shape), plate))
+            features = _row_features(candidate, view, grey.shape, pictures=pictures)
+            out.append(np.append(features, plate))
     return np.asarray(out) if out else None
 
 

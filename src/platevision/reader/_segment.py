@@ -23,6 +23,7 @@ import numpy as np
 
 __all__ = [
     "CharacterRow",
+    "character_rows_in_tiers",
     "extend_row",
     "find_character_rows",
     "regularise_row",
@@ -34,6 +35,9 @@ __all__ = [
 
 #: A row: (n, 4) int array of character boxes (x, y, width, height), left to right.
 CharacterRow = np.ndarray
+
+#: Widest gap between neighbouring characters of a row, in heights of the taller.
+_USUAL_GAP = 1.2
 
 
 def _ink(
@@ -117,23 +121,37 @@ def _character_blobs(ink: np.ndarray, height_range: tuple[int, int]) -> np.ndarr
     return stats[1:, :4][keep].astype(np.int64)
 
 
-def _join_rows(blobs: np.ndarray, min_length: int) -> list[CharacterRow]:
-    """Join neighbouring blobs of similar height on one line into rows."""
+def _wide_gaps(row: CharacterRow) -> int:
+    """How many gaps between neighbouring characters of a row are wider than
+    the usual gap (``_USUAL_GAP`` heights of the taller)."""
+    x, _, w, h = row.T
+    gaps = x[1:] - (x[:-1] + w[:-1])
+    return int(np.sum(gaps > _USUAL_GAP * np.maximum(h[1:], h[:-1])))
+
+
+def _join_rows(
+    blobs: np.ndarray, min_length: int, max_gaps: Sequence[float] = (_USUAL_GAP,)
+) -> list[list[CharacterRow]]:
+    """Join neighbouring blobs of similar height on one line into rows, for
+    each of ``max_gaps`` (the widest gap, in heights of the taller blob): one
+    list of rows per gap."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
     n = len(blobs)
-    if n < min_length:
-        return []
+    if n < min_length or not max_gaps:
+        return [[] for _ in max_gaps]
     x, y, w, h = blobs.T.astype(float)
     centre = y + h / 2
     # Candidate pairs (i, j): j starts right of i (or at the same x, after it),
-    # no further than the widest gap allowed (1.2 heights of the taller, which
-    # is at most 1.3 times i's height). Sorted by x, they are a run after i.
+    # no further than the widest gap allowed (the widest max_gap heights of the
+    # taller, which is at most 1.3 times i's height). Sorted by x, they are a
+    # run after i.
+    widest = max(max_gaps)
     order = np.argsort(x, kind="stable")
     rank = np.empty(n, dtype=np.intp)
     rank[order] = np.arange(n)
-    stop = np.searchsorted(x[order], x + w + 1.6 * h, side="right")
+    stop = np.searchsorted(x[order], x + w + 1.3 * widest * h + 1, side="right")
     counts = np.maximum(stop - rank - 1, 0)
     i = np.repeat(np.arange(n), counts)
     first = np.repeat(rank + 1 - np.cumsum(counts) + counts, counts)
@@ -141,18 +159,27 @@ def _join_rows(blobs: np.ndarray, min_length: int) -> list[CharacterRow]:
     gap = x[j] - (x[i] + w[i])
     high = np.maximum(h[i], h[j])
     low = np.minimum(h[i], h[j])
-    near = gap <= 1.2 * high
-    near &= gap >= -0.3 * np.minimum(w[i], w[j])  # not a blob in a blob
-    near &= high <= 1.3 * low
-    near &= np.abs(centre[i] - centre[j]) <= 0.3 * high
-    rows_i, rows_j = i[near], j[near]
-    graph = coo_matrix((np.ones(len(rows_i)), (rows_i, rows_j)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    rows = []
-    for label in np.flatnonzero(np.bincount(labels) >= min_length):
-        row = blobs[labels == label]
-        rows.append(row[np.argsort(row[:, 0], kind="stable")])
-    return rows
+    aligned = gap >= -0.3 * np.minimum(w[i], w[j])  # not a blob in a blob
+    aligned &= high <= 1.3 * low
+    aligned &= np.abs(centre[i] - centre[j]) <= 0.3 * high
+    # Across a gap wider than the usual, the two must match closely: a plate's
+    # characters share their height and line, the marks of clutter seldom do.
+    wide = gap > _USUAL_GAP * high
+    aligned &= ~wide | (
+        (high <= 1.15 * low) & (np.abs(centre[i] - centre[j]) <= 0.15 * high)
+    )
+    out = []
+    for max_gap in max_gaps:
+        near = aligned & (gap <= max_gap * high)
+        rows_i, rows_j = i[near], j[near]
+        graph = coo_matrix((np.ones(len(rows_i)), (rows_i, rows_j)), shape=(n, n))
+        _, labels = connected_components(graph, directed=False)
+        rows = []
+        for label in np.flatnonzero(np.bincount(labels) >= min_length):
+            row = blobs[labels == label]
+            rows.append(row[np.argsort(row[:, 0], kind="stable")])
+        out.append(rows)
+    return out
 
 
 def _median(values: Sequence[float] | np.ndarray) -> float:
@@ -265,6 +292,7 @@ def find_character_rows(
     min_length: int = 4,
     line_length: float | None = 1.5,
     downscale_from: int | None = 41,
+    bridge: float | None = 2.0,
 ) -> list[CharacterRow]:
     """Rows of dark character-like blobs in a grey uint8 image, duplicates removed.
 
@@ -306,15 +334,57 @@ def find_character_rows(
         of 114 exact). A smaller image (a plate's crop, where the boxes' last
         pixel counts: given the true box, 2 fewer US plates read right at half
         size) is looked at at full size. None looks at full size only.
+    bridge : float or None, default=2.0
+        Blobs are also joined into rows across gaps of up to ``bridge``
+        character heights (wider than the usual 1.2 only between blobs of
+        heights within 15% on one line), and the rows found only so, with one
+        or two such wide gaps, are added after the others: a character lost
+        to damage leaves such a gap, and next to a plate's separator (a dot, a
+        dash, a wider space) it breaks the plate's row into pieces too short
+        to be rows. None joins across the usual gaps only.
 
     Returns
     -------
     rows : list of (n, 4) ndarray of int
         Each row's character boxes ``(x, y, width, height)``, left to right.
     """
+    usual, bridged = character_rows_in_tiers(
+        grey,
+        block_sizes=block_sizes,
+        offset=offset,
+        contrast=contrast,
+        height_range=height_range,
+        min_length=min_length,
+        line_length=line_length,
+        downscale_from=downscale_from,
+        bridge=bridge,
+    )
+    return usual + bridged
+
+
+def character_rows_in_tiers(
+    grey: np.ndarray,
+    *,
+    block_sizes: Sequence[int] = (9, 15, 25, 51),
+    offset: float = 3.0,
+    contrast: float = 0.3,
+    height_range: tuple[int, int] = (8, 200),
+    min_length: int = 4,
+    line_length: float | None = 1.5,
+    downscale_from: int | None = 41,
+    bridge: float | None = 2.0,
+) -> tuple[list[CharacterRow], list[CharacterRow]]:
+    """:func:`find_character_rows`, the rows joined across the usual gaps and
+    those only joined across a bridge apart: ``(usual, bridged)``.
+
+    A caller that keeps only some rows keeps the usual ones first: bridged
+    rows are as many again, most of them marks of the photo's clutter joined
+    across wide gaps.
+    """
     import cv2
 
     rows: list[CharacterRow] = []
+    bridged: list[CharacterRow] = []
     grey = np.ascontiguousarray(grey, dtype=np.uint8)
     full = _image_planes(grey)
     half = None
@@ -337,10 +407,19 @@ def find_character_rows(
             inks.append(_without_lines(ink, max(2, round(line_length * block))))
         for view in inks:
             blobs = _character_blobs(view, heights) * scale
-            for row in _join_rows(blobs, min_length):
+            gaps = [_USUAL_GAP]
+            if bridge is not None and bridge > _USUAL_GAP:
+                gaps.append(float(bridge))
+            usual, *wide = _join_rows(blobs, min_length, gaps)
+            for row in usual:
                 if not any(_same_row(row, seen) for seen in rows):
                     rows.append(row)
-    return rows
+            for row in wide[0] if wide else []:
+                if 1 <= _wide_gaps(row) <= 2 and not any(
+                    _same_row(row, seen) for seen in rows + bridged
+                ):
+                    bridged.append(row)
+    return rows, bridged
 
 
 def regularise_row(row: CharacterRow) -> CharacterRow:
