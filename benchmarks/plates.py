@@ -142,9 +142,10 @@ def _cells(grey, box, text):
     crop = grey[y0 : y + h, x0 : x + w]
     rows = []
     if crop.size:
-        rows = [
-            r for r in find_character_rows(crop, min_length=1) if len(r) == len(text)
-        ]
+        # Rows joined across the usual gaps only: the damage goes where it
+        # went before the reader bridged gaps (one BR photo's cells differ).
+        found = find_character_rows(crop, min_length=1, bridge=None)
+        rows = [r for r in found if len(r) == len(text)]
     if rows:
         row = max(rows, key=lambda r: float(np.median(r[:, 3])))
         return row + np.array([x0, y0, 0, 0]), "segmented"

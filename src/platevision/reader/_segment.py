@@ -18,6 +18,7 @@ out.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -282,7 +283,14 @@ def _same_row(a: CharacterRow, b: CharacterRow) -> bool:
     return bool(np.abs(a - b).max() <= max(2, 0.1 * _median(a[:, 3])))
 
 
-def find_character_rows(
+def find_character_rows(grey: np.ndarray, **options: Any) -> list[CharacterRow]:
+    """The rows of :func:`character_rows_in_tiers` in one list, those joined
+    across the usual gaps first; ``options`` are its keywords."""
+    usual, bridged = character_rows_in_tiers(grey, **options)
+    return usual + bridged
+
+
+def character_rows_in_tiers(
     grey: np.ndarray,
     *,
     block_sizes: Sequence[int] = (9, 15, 25, 51),
@@ -293,8 +301,9 @@ def find_character_rows(
     line_length: float | None = 1.5,
     downscale_from: int | None = 41,
     bridge: float | None = 2.0,
-) -> list[CharacterRow]:
-    """Rows of dark character-like blobs in a grey uint8 image, duplicates removed.
+) -> tuple[list[CharacterRow], list[CharacterRow]]:
+    """Rows of dark character-like blobs in a grey uint8 image, duplicates
+    removed: those joined across the usual gaps, and those only across a bridge.
 
     Parameters
     ----------
@@ -345,41 +354,11 @@ def find_character_rows(
 
     Returns
     -------
-    rows : list of (n, 4) ndarray of int
-        Each row's character boxes ``(x, y, width, height)``, left to right.
-    """
-    usual, bridged = character_rows_in_tiers(
-        grey,
-        block_sizes=block_sizes,
-        offset=offset,
-        contrast=contrast,
-        height_range=height_range,
-        min_length=min_length,
-        line_length=line_length,
-        downscale_from=downscale_from,
-        bridge=bridge,
-    )
-    return usual + bridged
-
-
-def character_rows_in_tiers(
-    grey: np.ndarray,
-    *,
-    block_sizes: Sequence[int] = (9, 15, 25, 51),
-    offset: float = 3.0,
-    contrast: float = 0.3,
-    height_range: tuple[int, int] = (8, 200),
-    min_length: int = 4,
-    line_length: float | None = 1.5,
-    downscale_from: int | None = 41,
-    bridge: float | None = 2.0,
-) -> tuple[list[CharacterRow], list[CharacterRow]]:
-    """:func:`find_character_rows`, the rows joined across the usual gaps and
-    those only joined across a bridge apart: ``(usual, bridged)``.
-
-    A caller that keeps only some rows keeps the usual ones first: bridged
-    rows are as many again, most of them marks of the photo's clutter joined
-    across wide gaps.
+    usual, bridged : list of (n, 4) ndarray of int
+        Each row's character boxes ``(x, y, width, height)``, left to right:
+        the rows joined across the usual gaps, and those found only across a
+        bridge. A caller that keeps only some rows keeps the usual ones first:
+        most bridged rows are marks of a photo's clutter.
     """
     import cv2
 
