@@ -222,14 +222,16 @@ def test_rows_joined_across_usual_gaps_are_kept_before_bridged_ones(
         return [np.array([[10 * k, 0, 5, height]] * 4) for k in range(n)]
 
     usual, bridged = rows(3, 10), rows(3, 40)  # the bridged rows are taller
+    bridged[1][:, 3] = 50  # and the tallest of them is kept first
     monkeypatch.setattr(_reader, "_rows_reduced", lambda *args: (usual, bridged))
     grey = np.zeros((50, 50), np.uint8)
     monkeypatch.setattr(_reader, "_MAX_ROWS", 4)
-    kept = [row for row, _ in reader._rows(grey)]
+    kept = [row for row, _ in reader._rows(grey)]  # ink="dark": one view
     assert len(kept) == 4
-    assert all(a is b for a, b in zip(kept, [*usual, bridged[0]], strict=True))
+    assert all(a is b for a, b in zip(kept, [*usual, bridged[1]], strict=True))
+    usual[2][:, 3] = 12
     monkeypatch.setattr(_reader, "_MAX_ROWS", 2)
-    assert all(row[0, 3] == 10 for row, _ in reader._rows(grey))
+    assert [row[0, 3] for row, _ in reader._rows(grey)] == [12, 10]
 
 
 def test_a_photo_reduced_to_almost_nothing_reads_nothing_without_a_crash(
@@ -398,6 +400,37 @@ def test_sameness_tells_a_repeated_mark_from_a_plates_characters():
     assert rows
     assert _sameness(rows[0], grey) < 0.6
     assert _sameness(rows[0][:1], grey) == 0.0  # one mark: nothing to compare
+
+
+def test_a_row_with_a_character_cut_in_two_is_also_read_widened():
+    from platevision.reader._reader import _candidate_rows
+
+    grey = np.full((60, 160), 200, np.uint8)
+    for x in (20, 40, 60, 80, 100):
+        grey[18:42, x : x + 12] = 30
+        grey[21:39, x + 3 : x + 9] = 200
+    grey[10:50, 64:66] = 200  # a scratch across the third
+    row = np.array([[x, 18, 12, 24] for x in (20, 40, 60, 80, 100)])
+    found = row.copy()
+    found[2] = [60, 18, 4, 24]
+    candidates = _candidate_rows(found, grey, extend=False)
+    assert any(np.array_equal(c, row) for c in candidates)
+    assert any(np.array_equal(c, found) for c in candidates)
+
+
+def test_blob_pictures_kept_for_a_photo_give_the_same_sameness():
+    from platevision.reader._reader import _sameness
+    from platevision.reader._segment import find_character_rows
+
+    grey = _as_uint8_grey(make_plates(1, random_state=4).images[0], 0)
+    rows = find_character_rows(grey)
+    assert rows
+    pictures: dict = {}
+    for row in rows + [r + np.array([-3, -2, 0, 0]) for r in rows]:
+        kept = [_sameness(row, grey, pictures) for _ in range(2)]
+        assert kept[0] == kept[1]
+        assert abs(kept[0] - _sameness(row, grey)) < 1e-6
+    assert pictures
 
 
 def test_row_features_of_a_cut_out_view_are_those_of_the_photo():

@@ -298,11 +298,21 @@ def test_a_character_cut_in_two_is_grown_over_its_other_piece():
     assert grown is not None
     np.testing.assert_array_equal(grown, row)
     np.testing.assert_array_equal(found[2], [60, 18, 4, 24])  # not changed in place
-    # A piece at either end of the row grows too, inside the image.
+    # A piece at either end of the row grows too, up to the image's edges.
+    for xs, end, piece in (
+        ([0, 20, 40, 60, 80], 0, [8, 18, 4, 24]),
+        ([88, 108, 128, 148], -1, [148, 18, 4, 24]),
+    ):
+        grey, row = _rings(xs, cut=xs[end] + 6)
+        found = row.copy()
+        found[end] = piece
+        np.testing.assert_array_equal(widen_narrow(found, grey), row)
+    # Grown over a blot of dirt, a box would be wider than a character: kept.
+    grey, row = _rings([20, 40, 60, 80, 100])
+    grey[14:46, 58:74] = 30
     found = row.copy()
-    found[0] = [28, 18, 4, 24]
-    grey, _ = _rings([20, 40, 60, 80, 100], cut=26)
-    np.testing.assert_array_equal(widen_narrow(found, grey), row)
+    found[2] = [64, 18, 4, 24]
+    assert widen_narrow(found, grey) is None
 
 
 def test_a_character_narrow_in_print_keeps_its_box():
@@ -331,7 +341,10 @@ def test_a_row_broken_by_a_lost_character_is_joined_across_the_gap():
     assert whole
     np.testing.assert_allclose(whole[0], row, atol=1)
     # find_character_rows gives both tiers, the usual rows first.
-    assert len(find_character_rows(grey)) == len(usual) + len(bridged)
+    together = find_character_rows(grey)
+    assert len(together) == len(usual) + len(bridged)
+    for a, b in zip(together, usual + bridged, strict=True):
+        np.testing.assert_array_equal(a, b)
     # Farther apart than the bridge, the pieces stay apart.
     grey, _ = _rings([20, 40, 60, 140, 160, 180], shape=(60, 220))
     assert not [r for r in find_character_rows(grey) if len(r) >= 4]
@@ -339,3 +352,20 @@ def test_a_row_broken_by_a_lost_character_is_joined_across_the_gap():
     grey, _ = _rings([20, 40, 90, 110, 160, 180, 230, 250], shape=(60, 280))
     assert not [r for r in find_character_rows(grey) if len(r) >= 4]
     assert [r for r in find_character_rows(grey, bridge=None, min_length=2)]
+
+
+def test_a_row_found_across_the_usual_gaps_is_not_bridged_too():
+    """A neighbourhood size may bridge a gap a little over 1.2 heights that a
+    later one, its blobs a pixel taller, joins across the usual gap."""
+    import cv2
+
+    from platevision.reader._segment import _same_row, character_rows_in_tiers
+
+    twice = 0
+    for gap in range(28, 36):
+        xs = [20, 40, 60] + [72 + gap + 20 * k for k in range(3)]
+        grey, _ = _rings(xs, shape=(60, 260))
+        usual, bridged = character_rows_in_tiers(cv2.GaussianBlur(grey, (0, 0), 1))
+        assert [r for r in usual + bridged if len(r) == 6]  # found, once
+        twice += sum(any(_same_row(r, u) for u in usual) for r in bridged)
+    assert twice == 0

@@ -429,7 +429,7 @@ class PlateReader(BaseEstimator):
             room = _MAX_ROWS - len(found)
             if len(tier) > room:
                 tier.sort(key=lambda pair: -_median(pair[0][:, 3]))
-            found.extend(tier[: max(room, 0)])
+            found.extend(tier[:room])
         return found
 
     def _training_row(

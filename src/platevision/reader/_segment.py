@@ -135,7 +135,9 @@ def _join_rows(
 ) -> list[list[CharacterRow]]:
     """Join neighbouring blobs of similar height on one line into rows, for
     each of ``max_gaps`` (the widest gap, in heights of the taller blob): one
-    list of rows per gap."""
+    list of rows per gap. Across a gap wider than ``_USUAL_GAP`` (what
+    :func:`_wide_gaps` counts between neighbours), the two blobs must match
+    closely: heights within 15 %, centres within 0.15 heights."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
@@ -285,7 +287,22 @@ def _same_row(a: CharacterRow, b: CharacterRow) -> bool:
 
 def find_character_rows(grey: np.ndarray, **options: Any) -> list[CharacterRow]:
     """The rows of :func:`character_rows_in_tiers` in one list, those joined
-    across the usual gaps first; ``options`` are its keywords."""
+    across the usual gaps first.
+
+    Parameters
+    ----------
+    grey : (M, N) ndarray of uint8
+        The photo, dark ink on a lighter plate.
+    **options
+        Keywords of :func:`character_rows_in_tiers` (``block_sizes``,
+        ``offset``, ``contrast``, ``height_range``, ``min_length``,
+        ``line_length``, ``downscale_from``, ``bridge``).
+
+    Returns
+    -------
+    rows : list of (n, 4) ndarray of int
+        Each row's character boxes ``(x, y, width, height)``, left to right.
+    """
     usual, bridged = character_rows_in_tiers(grey, **options)
     return usual + bridged
 
@@ -350,7 +367,8 @@ def character_rows_in_tiers(
         or two such wide gaps, are added after the others: a character lost
         to damage leaves such a gap, and next to a plate's separator (a dot, a
         dash, a wider space) it breaks the plate's row into pieces too short
-        to be rows. None joins across the usual gaps only.
+        to be rows. None (or a value up to 1.2) joins across the usual gaps
+        only.
 
     Returns
     -------
@@ -398,6 +416,9 @@ def character_rows_in_tiers(
                     _same_row(row, seen) for seen in rows + bridged
                 ):
                     bridged.append(row)
+    # A row bridged at one neighbourhood size may be found across the usual
+    # gaps at a later one (its blobs a pixel taller): it is usual.
+    bridged = [row for row in bridged if not any(_same_row(row, u) for u in rows)]
     return rows, bridged
 
 
@@ -468,9 +489,11 @@ def widen_narrow(
     the columns of its cell (as far as a median character width from its
     edges, never into a neighbour) that hold ink: at least ``min_ink`` of the
     row's character height darker than halfway between the row's ink and
-    plate. A character that is narrow in print (a ``1``, an ``I``) has plate
-    beside it, and keeps its box; a dot or a bolt between characters is too
-    short to count.
+    plate. A box is grown only to at most 1.15 median widths (as
+    :func:`regularise_row` merges pieces): more is a character touching dirt
+    or a bolt. A character that is narrow in print (a ``1``, an ``I``) has
+    plate beside it, and keeps its box; a dot or a bolt between characters is
+    too short to count.
 
     Parameters
     ----------
@@ -486,7 +509,9 @@ def widen_narrow(
     Returns
     -------
     row : (n, 4) ndarray of int or None
-        The row with its narrow boxes grown, or None when none grew.
+        The row with its narrow boxes grown, or None when none grew (a row
+        of fewer than 3 characters has no width to go by, and a band with
+        less than 8 grey levels between ink and plate is not looked at).
     """
     if len(row) < 3:
         return None
@@ -495,7 +520,7 @@ def widen_narrow(
     if thin.size == 0:
         return None
     x0, y0, w, h = row_box(row)
-    band = grey[max(y0, 0) : y0 + h, max(x0, 0) : x0 + w]
+    band = grey[max(y0, 0) : max(y0 + h, 0), max(x0, 0) : max(x0 + w, 0)]
     if band.size == 0:
         return None
     ink_level, plate_level = np.percentile(band, (5, 95))
@@ -533,7 +558,7 @@ def widen_narrow(
             if column - stop > gap:
                 break
             stop = column + 1
-        if stop - start > bw:
+        if bw < stop - start <= 1.15 * width:  # no wider than a character
             grown[i, 0], grown[i, 2] = start, stop - start
             changed = True
     return grown if changed else None
