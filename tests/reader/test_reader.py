@@ -413,7 +413,7 @@ def test_a_row_with_a_character_cut_in_two_is_also_read_widened():
     row = np.array([[x, 18, 12, 24] for x in (20, 40, 60, 80, 100)])
     found = row.copy()
     found[2] = [60, 18, 4, 24]
-    candidates = _candidate_rows(found, grey, extend=False)
+    candidates = _candidate_rows(found, grey)
     assert any(np.array_equal(c, row) for c in candidates)
     assert any(np.array_equal(c, found) for c in candidates)
 

@@ -921,15 +921,18 @@ def _candidate_rows(
     row: np.ndarray, view: np.ndarray, extend: bool = True
 ) -> list[np.ndarray]:
     """The rows to read for a row found in ``view``: itself, mended where damage
-    split or hid a character, its pieces of characters widened to the whole
-    character, and (``extend``) a character longer at either end
-    (one joined to the plate's frame)."""
+    split or hid a character, and (``extend``) its pieces of characters widened
+    to the whole character and a character longer at either end (one joined to
+    the plate's frame). Training takes the first row as long as its text: a
+    widened row is as long as the mended one before it, never taken."""
     mended = regularise_row(row)
     rows = [row] if _same(row, mended) else [row, mended]
+    if not extend:
+        return rows
     widened = widen_narrow(mended, view)
     if widened is not None:
         rows.append(widened)
-    return rows + extend_row(mended, view) if extend else rows
+    return rows + extend_row(mended, view)
 
 
 def _training_one(
