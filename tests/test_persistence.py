@@ -263,19 +263,30 @@ def test_a_model_saved_before_a_parameter_existed_keeps_its_old_behaviour(tmp_pa
     from platevision.reader import PlateReader
 
     plates = make_plates(14, pattern="LLLDDDD", random_state=3)
-    restorer = PlateCharacterRestorer(n_augment=1, hidden_layer_sizes=(32,))
+    restorer = PlateCharacterRestorer(
+        n_augment=1, hidden_layer_sizes=(32,), n_proposals=1
+    )
     reader = PlateReader("LLLDDDD", restorer=restorer, random_state=0)
     reader.fit(plates.images[:12], plates.target[:12], boxes=plates.boxes[:12])
-    # As written before PlateReader had max_pixels and the restorer ink.
+    # As written before PlateReader had max_pixels, and the restorer ink and an
+    # ensemble of proposal networks.
     del reader.max_pixels
     del reader.restorer_.ink
+    del reader.restorer_.n_proposals
+    reader.restorer_.proposal_ = reader.restorer_.proposals_.pop()
+    del reader.restorer_.proposals_
     with pytest.raises(AttributeError):
         reader.get_params()
     loaded = platevision.load(platevision.save(reader, tmp_path / "old.skops"))
     assert loaded.get_params()["max_pixels"] is None  # looked at full size
     assert loaded.restorer_.ink == "auto"  # told the polarity tile by tile
+    assert loaded.restorer_.n_proposals == 1
+    assert len(loaded.restorer_.proposals_) == 1
+    assert not hasattr(loaded.restorer_, "proposal_")
     assert clone(loaded).max_pixels is None
     reader.max_pixels, reader.restorer_.ink = None, "auto"
+    reader.restorer_.n_proposals = 1
+    reader.restorer_.proposals_ = [reader.restorer_.proposal_]
     expected = reader.predict(plates.images[12:])
     assert loaded.predict(plates.images[12:]).tolist() == expected.tolist()
 

@@ -103,13 +103,17 @@ def test_tile_percentiles_are_numpys(values):
 
 
 def test_told_ink_reads_every_tile_that_way(train, test_set):
-    dark = PlateCharacterRestorer(ink="dark", n_augment=1, random_state=0)
+    dark = PlateCharacterRestorer(
+        ink="dark", n_augment=1, n_proposals=1, random_state=0
+    )
     dark.fit(train.images, train.target)
     framed = np.array(test_set.images, copy=True)
     framed[:, :, :3] = 0.0
     framed[:, :1, :] = 0.0
     assert dark.score(framed, test_set.target) >= 0.8
-    light = PlateCharacterRestorer(ink="light", n_augment=1, random_state=0)
+    light = PlateCharacterRestorer(
+        ink="light", n_augment=1, n_proposals=1, random_state=0
+    )
     light.fit(1.0 - train.images, train.target)
     assert light.score(1.0 - test_set.images, test_set.target) >= 0.85
     # Told the wrong way round, it reads the background as the character.
@@ -268,6 +272,37 @@ def test_fit_is_reproducible_and_clone_works(train):
     np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
 
 
+def test_proposal_networks_are_averaged_and_fit_alike_in_parallel(train, test_set):
+    """n_proposals networks, each from its own seed and damaged copies; the
+    proposal is their mean; fitting them in parallel changes nothing."""
+    from platevision.restoration._tiles import classifier_features
+
+    keep = np.isin(train.target, list("0123456789"))
+    X, y = train.images[keep], train.target[keep]
+    params = {"n_augment": 1, "hidden_layer_sizes": (32,), "random_state": 0}
+    serial = PlateCharacterRestorer(n_proposals=3, **params).fit(X, y)
+    parallel = PlateCharacterRestorer(n_proposals=3, n_jobs=2, **params).fit(X, y)
+    assert len(serial.proposals_) == 3
+    first, second, third = (net[-1].coefs_[0] for net in serial.proposals_)
+    assert not np.allclose(first, second)
+    assert not np.allclose(second, third)
+    # Equal but for the last bits of sums that worker processes order otherwise.
+    np.testing.assert_allclose(
+        serial.predict_proba(test_set.images),
+        parallel.predict_proba(test_set.images),
+        rtol=1e-8,
+        atol=1e-10,
+    )
+    tiles = serial._tiles(test_set.images)
+    features = classifier_features(tiles, serial._shape())
+    mean = np.mean([net.predict_proba(features) for net in serial.proposals_], axis=0)
+    np.testing.assert_allclose(
+        np.exp(serial._log_proposal(tiles)), np.clip(mean, 1e-12, None), rtol=1e-9
+    )
+    one = PlateCharacterRestorer(n_proposals=1, **params).fit(X, y)
+    assert len(one.proposals_) == 1
+
+
 def test_masks_route_through_a_pipeline(train, test_set):
     keep = np.isin(train.target, list("0123456789"))
     X, y = train.images[keep], train.target[keep]
@@ -320,10 +355,12 @@ def test_template_cost_tells_characters_from_other_marks(restorer, test_set):
 def test_without_jitter_the_proposal_learns_from_the_tiles_as_cut(train, test_set):
     """jitter=False draws nothing more from the seed: a different proposal,
     which reads the synthetic characters too."""
-    plain = PlateCharacterRestorer(n_augment=2, jitter=False, random_state=0)
+    plain = PlateCharacterRestorer(
+        n_augment=2, jitter=False, n_proposals=1, random_state=0
+    )
     plain.fit(train.images, train.target)
-    jittered = PlateCharacterRestorer(n_augment=2, random_state=0)
+    jittered = PlateCharacterRestorer(n_augment=2, n_proposals=1, random_state=0)
     jittered.fit(train.images, train.target)
     assert plain.score(test_set.images, test_set.target) >= 0.85
-    first = plain.proposal_[-1].coefs_[0]
-    assert not np.allclose(first, jittered.proposal_[-1].coefs_[0])
+    first = plain.proposals_[0][-1].coefs_[0]
+    assert not np.allclose(first, jittered.proposals_[0][-1].coefs_[0])

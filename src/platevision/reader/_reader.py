@@ -222,7 +222,8 @@ class PlateReader(BaseEstimator):
         The character recogniser, fitted on the character tiles cut from the
         training photos: an unfitted estimator with ``fit`` and
         ``predict_proba`` (cloned). None uses
-        ``PlateCharacterRestorer(ink='dark', random_state=random_state)``.
+        ``PlateCharacterRestorer(ink='dark', random_state=random_state,
+        n_jobs=n_jobs)``.
         The reader hands it dark characters on a light ground whatever
         ``ink`` is (it cuts them from the image where the ink is dark), so a
         restorer given with ``ink='auto'`` is fitted with ``ink='dark'``.
@@ -273,7 +274,8 @@ class PlateReader(BaseEstimator):
         Seeds the default restorer.
     n_jobs : int, default=None
         Photos read in parallel through joblib (``None`` means 1 unless in a
-        :func:`joblib.parallel_backend` context, ``-1`` all processors).
+        :func:`joblib.parallel_backend` context, ``-1`` all processors); the
+        default restorer fits its proposal networks in parallel too.
 
     Attributes
     ----------
@@ -529,7 +531,7 @@ class PlateReader(BaseEstimator):
             from platevision.restoration import PlateCharacterRestorer
 
             restorer = PlateCharacterRestorer(
-                ink="dark", random_state=self.random_state
+                ink="dark", random_state=self.random_state, n_jobs=self.n_jobs
             )
         else:
             restorer = clone(self.restorer)
