@@ -328,6 +328,29 @@ def test_a_character_narrow_in_print_keeps_its_box():
     assert widen_narrow(row, flat) is None  # no ink at all
 
 
+def test_two_characters_joined_into_one_box_are_cut_between_them():
+    from platevision.reader._segment import split_wide
+
+    # Rings at 40 and 54 joined by a dark bridge (a scratch of dirt) between
+    # them: one blob as wide as two characters.
+    grey, row = _rings([20, 40, 54, 80, 100])
+    grey[28:31, 52:54] = 30
+    found = np.concatenate([row[:1], [[40, 18, 26, 24]], row[3:]])
+    cut = split_wide(found, grey)
+    assert cut is not None
+    assert len(cut) == len(row)
+    np.testing.assert_array_equal(cut[[0, 3, 4]], row[[0, 3, 4]])
+    left, right = cut[1], cut[2]
+    assert left[0] == 40
+    assert right[0] + right[2] == 66
+    assert 52 <= right[0] <= 54  # cut where the bridge is, not inside a ring
+    assert left[0] + left[2] == right[0]
+    np.testing.assert_array_equal(found[1], [40, 18, 26, 24])  # not changed in place
+    # Rows without a box as wide as two characters, or too short, stay as they are.
+    assert split_wide(row, grey) is None
+    assert split_wide(found[:2], grey) is None
+
+
 def test_a_row_broken_by_a_lost_character_is_joined_across_the_gap():
     from platevision.reader._segment import character_rows_in_tiers
 

@@ -28,6 +28,7 @@ from platevision.reader._segment import (
     row_box,
     row_irregularity,
     row_spreads,
+    split_wide,
     widen_narrow,
 )
 from platevision.utils._image import (
@@ -934,6 +935,9 @@ def _candidate_rows(
     widened = widen_narrow(mended, view)
     if widened is not None:
         rows.append(widened)
+    cut = split_wide(mended, view)
+    if cut is not None:
+        rows.append(cut)
     return rows + extend_row(mended, view)
 
 

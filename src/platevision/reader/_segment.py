@@ -564,6 +564,56 @@ def widen_narrow(
     return grown if changed else None
 
 
+def split_wide(
+    row: CharacterRow, grey: np.ndarray, wide: float = 1.5
+) -> CharacterRow | None:
+    """The row with each box as wide as two characters cut in two.
+
+    Two characters that touch (printed close, bled together by blur or dirt,
+    joined by a scratch) make one blob; when they are narrow the blob still
+    has a character's shape and the row comes out a character short, the pair
+    read as one (``62`` read ``N``). Each box at least ``wide`` times the
+    row's median width is cut at its column with the least ink in its middle
+    third. Whether the two halves are characters is the reader's to say: the
+    row is read both ways.
+
+    Parameters
+    ----------
+    row : (n, 4) ndarray of int
+        Character boxes ``(x, y, width, height)``, left to right.
+    grey : (M, N) ndarray of uint8
+        The image the row was found in, ink dark.
+    wide : float, default=1.5
+        Boxes at least this share of the median width are cut.
+
+    Returns
+    -------
+    row : (m, 4) ndarray of int or None
+        The row with its wide boxes cut (m > n), or None when there was none
+        (a row of fewer than 3 characters has no width to go by).
+    """
+    if len(row) < 3:
+        return None
+    width = _median(row[:, 2])
+    if not np.any(row[:, 2] >= wide * width):
+        return None
+    boxes = []
+    for box in row.tolist():
+        bx, by, bw, bh = box
+        if bw < wide * width:
+            boxes.append(box)
+            continue
+        left, right = bx + bw // 3, bx + bw - bw // 3
+        cell = grey[max(by, 0) : max(by + bh, 0), max(left, 0) : max(right, 0)]
+        cut = bx + bw // 2
+        if cell.size:
+            # The lightest column: the least ink between the two characters.
+            cut = max(left, 0) + int(np.argmax(cell.sum(axis=0, dtype=np.int64)))
+        boxes.append([bx, by, cut - bx, bh])
+        boxes.append([cut, by, bx + bw - cut, bh])
+    return np.asarray(boxes, dtype=row.dtype)
+
+
 def extend_row(
     row: CharacterRow, grey: np.ndarray, min_contrast: float = 0.5
 ) -> list[CharacterRow]:
