@@ -402,40 +402,6 @@ def test_sameness_tells_a_repeated_mark_from_a_plates_characters():
     assert _sameness(rows[0][:1], grey) == 0.0  # one mark: nothing to compare
 
 
-def test_a_row_with_a_character_cut_in_two_is_also_read_widened():
-    from platevision.reader._reader import _candidate_rows
-
-    grey = np.full((60, 160), 200, np.uint8)
-    for x in (20, 40, 60, 80, 100):
-        grey[18:42, x : x + 12] = 30
-        grey[21:39, x + 3 : x + 9] = 200
-    grey[10:50, 64:66] = 200  # a scratch across the third
-    row = np.array([[x, 18, 12, 24] for x in (20, 40, 60, 80, 100)])
-    found = row.copy()
-    found[2] = [60, 18, 4, 24]
-    candidates = _candidate_rows(found, grey)
-    assert any(np.array_equal(c, row) for c in candidates)
-    assert any(np.array_equal(c, found) for c in candidates)
-
-
-def test_a_row_with_two_characters_joined_is_also_read_cut():
-    from platevision.reader._reader import _candidate_rows
-
-    grey = np.full((60, 160), 200, np.uint8)
-    for x in (20, 40, 54, 80, 100):
-        grey[18:42, x : x + 12] = 30
-        grey[21:39, x + 3 : x + 9] = 200
-    grey[28:31, 52:54] = 30  # the second and third joined
-    found = np.array(
-        [[20, 18, 12, 24], [40, 18, 26, 24]] + [[80, 18, 12, 24], [100, 18, 12, 24]]
-    )
-    candidates = _candidate_rows(found, grey)
-    assert any(np.array_equal(c, found) for c in candidates)
-    assert any(len(c) == 5 and 52 <= c[2, 0] <= 54 for c in candidates)
-    # Training reads rows as found and mended only.
-    assert all(len(c) == 4 for c in _candidate_rows(found, grey, extend=False))
-
-
 def test_blob_pictures_kept_for_a_photo_give_the_same_sameness():
     from platevision.reader._reader import _sameness
     from platevision.reader._segment import find_character_rows

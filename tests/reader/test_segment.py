@@ -351,6 +351,30 @@ def test_two_characters_joined_into_one_box_are_cut_between_them():
     assert split_wide(found[:2], grey) is None
 
 
+def test_a_row_with_a_character_cut_in_two_is_also_read_widened():
+    from platevision.reader._reader import _candidate_rows
+
+    grey, row = _rings([20, 40, 60, 80, 100], cut=64)  # a scratch across the third
+    found = row.copy()
+    found[2] = [60, 18, 4, 24]
+    candidates = _candidate_rows(found, grey)
+    assert any(np.array_equal(c, row) for c in candidates)
+    assert any(np.array_equal(c, found) for c in candidates)
+
+
+def test_a_row_with_two_characters_joined_is_also_read_cut():
+    from platevision.reader._reader import _candidate_rows
+
+    grey, row = _rings([20, 40, 54, 80, 100])
+    grey[28:31, 52:54] = 30  # the second and third joined
+    found = np.concatenate([row[:1], [[40, 18, 26, 24]], row[3:]])
+    candidates = _candidate_rows(found, grey)
+    assert any(np.array_equal(c, found) for c in candidates)
+    assert any(len(c) == 5 and 52 <= c[2, 0] <= 54 for c in candidates)
+    # Training reads rows as found and mended only.
+    assert all(len(c) == 4 for c in _candidate_rows(found, grey, extend=False))
+
+
 def test_a_row_broken_by_a_lost_character_is_joined_across_the_gap():
     from platevision.reader._segment import character_rows_in_tiers
 
