@@ -22,7 +22,8 @@ data only, so it runs offline.
 # itself to learn what damage looks like, and keeps some apart to calibrate its
 # probabilities. Three broken copies of each tile here, against the default 8,
 # so that the example runs in well under a minute; the default reads broken
-# characters a little better.
+# characters a little better. Its three proposal networks are fitted in
+# parallel, one per processor (``n_jobs=-1``).
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -35,7 +36,7 @@ from platevision.plotting import plot_readings
 from platevision.restoration import PlateCharacterRestorer
 
 train = make_plate_characters(20, random_state=0)
-restorer = PlateCharacterRestorer(n_augment=3, random_state=0).fit(
+restorer = PlateCharacterRestorer(n_augment=3, random_state=0, n_jobs=-1).fit(
     train.images, train.target
 )
 print(f"trained on {len(train.images)} tiles of {len(restorer.classes_)} characters")

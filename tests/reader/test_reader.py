@@ -19,7 +19,9 @@ from platevision.restoration import PlateCharacterRestorer
 
 
 def _quick_restorer():
-    return PlateCharacterRestorer(n_augment=1, hidden_layer_sizes=(64,), random_state=0)
+    return PlateCharacterRestorer(
+        n_augment=1, hidden_layer_sizes=(64,), n_proposals=1, random_state=0
+    )
 
 
 @pytest.fixture(scope="module")

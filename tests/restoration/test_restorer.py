@@ -32,7 +32,7 @@ def test_set():
 
 @pytest.fixture(scope="module")
 def restorer(train):
-    model = PlateCharacterRestorer(n_augment=2, random_state=0)
+    model = PlateCharacterRestorer(n_augment=2, random_state=0, n_jobs=2)
     return model.fit(train.images, train.target)
 
 

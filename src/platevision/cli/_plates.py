@@ -187,7 +187,7 @@ def _synthetic_reader(n_jobs: Any) -> Any:
     from platevision.restoration import PlateCharacterRestorer
 
     plates: Any = make_plates(80, pattern="LLLDDDD", random_state=0)
-    restorer = PlateCharacterRestorer(n_augment=1, random_state=0)
+    restorer = PlateCharacterRestorer(n_augment=1, random_state=0, n_jobs=n_jobs)
     reader = PlateReader("LLLDDDD", restorer=restorer, random_state=0, n_jobs=n_jobs)
     return reader.fit(plates.images, plates.target, boxes=plates.boxes)
 
