@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from platevision.datasets import make_plates
@@ -349,6 +349,28 @@ def test_two_characters_joined_into_one_box_are_cut_between_them():
     # Rows without a box as wide as two characters, or too short, stay as they are.
     assert split_wide(row, grey) is None
     assert split_wide(found[:2], grey) is None
+
+
+@given(
+    widths=st.lists(st.integers(1, 40), min_size=3, max_size=8),
+    seed=st.integers(0, 2**16),
+)
+@example(widths=[1, 1, 2], seed=0)  # a box of 2 pixels: its middle third is empty
+def test_cut_boxes_are_never_empty_and_cover_the_box(widths, seed):
+    from platevision.reader._segment import split_wide
+
+    grey = np.random.default_rng(seed).integers(0, 256, (30, 400), dtype=np.uint8)
+    xs = np.cumsum([0] + [w + 1 for w in widths[:-1]])
+    row = np.array([[x, 2, w, 20] for x, w in zip(xs, widths, strict=True)])
+    cut = split_wide(row, grey)
+    if cut is None:
+        return
+    assert (cut[:, 2] >= 1).all()
+    assert len(cut) > len(row)
+    # The pieces tile each box: the same left and right edges, no overlap.
+    assert (cut[1:, 0] >= cut[:-1, 0] + cut[:-1, 2]).all()
+    assert set(map(int, row[:, 0])) <= set(map(int, cut[:, 0]))
+    assert int(cut[-1, 0] + cut[-1, 2]) == int(row[-1, 0] + row[-1, 2])
 
 
 def test_a_row_with_a_character_cut_in_two_is_also_read_widened():

@@ -603,12 +603,16 @@ def split_wide(
         if bw < wide * width:
             boxes.append(box)
             continue
-        left, right = bx + bw // 3, bx + bw - bw // 3
+        third = max(1, bw // 3)
+        left, right = bx + third, bx + bw - third
         cell = grey[max(by, 0) : max(by + bh, 0), max(left, 0) : max(right, 0)]
         cut = bx + bw // 2
         if cell.size:
             # The lightest column: the least ink between the two characters.
             cut = max(left, 0) + int(np.argmax(cell.sum(axis=0, dtype=np.int64)))
+        if not bx < cut < bx + bw:  # too narrow to cut
+            boxes.append(box)
+            continue
         boxes.append([bx, by, cut - bx, bh])
         boxes.append([cut, by, bx + bw - cut, bh])
     return np.asarray(boxes, dtype=row.dtype)
