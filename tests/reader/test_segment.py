@@ -349,6 +349,9 @@ def test_two_characters_joined_into_one_box_are_cut_between_them():
     # Rows without a box as wide as two characters, or too short, stay as they are.
     assert split_wide(row, grey) is None
     assert split_wide(found[:2], grey) is None
+    # Boxes too narrow to cut leave the row as it is: None, not the same row.
+    slivers = np.array([[0, 18, 0, 24], [2, 18, 0, 24], [4, 18, 1, 24]])
+    assert split_wide(slivers, grey) is None
 
 
 @given(
@@ -369,6 +372,7 @@ def test_cut_boxes_are_never_empty_and_cover_the_box(widths, seed):
     assert len(cut) > len(row)
     # The pieces tile each box: the same left and right edges, no overlap.
     assert (cut[1:, 0] >= cut[:-1, 0] + cut[:-1, 2]).all()
+    assert cut[:, 2].sum() == row[:, 2].sum()  # no gap inside a cut box
     assert set(map(int, row[:, 0])) <= set(map(int, cut[:, 0]))
     assert int(cut[-1, 0] + cut[-1, 2]) == int(row[-1, 0] + row[-1, 2])
 

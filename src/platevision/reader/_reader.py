@@ -276,7 +276,9 @@ class PlateReader(BaseEstimator):
     n_jobs : int, default=None
         Photos read in parallel through joblib (``None`` means 1 unless in a
         :func:`joblib.parallel_backend` context, ``-1`` all processors); the
-        default restorer fits its proposal networks in parallel too.
+        default restorer fits its proposal networks in parallel too, and keeps
+        this ``n_jobs`` (``set_params(n_jobs=...)`` on the fitted reader leaves
+        ``restorer_`` as it is: set its own).
 
     Attributes
     ----------
@@ -925,9 +927,12 @@ def _candidate_rows(
 ) -> list[np.ndarray]:
     """The rows to read for a row found in ``view``: itself, mended where damage
     split or hid a character, and (``extend``) its pieces of characters widened
-    to the whole character and a character longer at either end (one joined to
-    the plate's frame). Training takes the first row as long as its text: a
-    widened row is as long as the mended one before it, never taken."""
+    to the whole character, its boxes as wide as two characters cut in two, and
+    a character longer at either end (one joined to the plate's frame). The
+    recogniser's training tiles come from the first row as long as its text,
+    among the row and the mended row (``extend=False``: a widened row is as long
+    as the mended one before it, never taken); the verifier learns from all of
+    them."""
     mended = regularise_row(row)
     rows = [row] if _same(row, mended) else [row, mended]
     if not extend:

@@ -589,15 +589,16 @@ def split_wide(
     Returns
     -------
     row : (m, 4) ndarray of int or None
-        The row with its wide boxes cut (m > n), or None when there was none
-        (a row of fewer than 3 characters has no width to go by).
+        The row with its wide boxes cut (m > n), or None when none was cut
+        (a row of fewer than 3 characters has no width to go by; a box of 2
+        pixels or less is not cut).
     """
     if len(row) < 3:
         return None
     width = _median(row[:, 2])
     if not np.any(row[:, 2] >= wide * width):
         return None
-    boxes = []
+    boxes, changed = [], False
     for box in row.tolist():
         bx, by, bw, bh = box
         if bw < wide * width:
@@ -613,9 +614,10 @@ def split_wide(
         if not bx < cut < bx + bw:  # too narrow to cut
             boxes.append(box)
             continue
+        changed = True
         boxes.append([bx, by, cut - bx, bh])
         boxes.append([cut, by, bx + bw - cut, bh])
-    return np.asarray(boxes, dtype=row.dtype)
+    return np.asarray(boxes, dtype=row.dtype) if changed else None
 
 
 def extend_row(
