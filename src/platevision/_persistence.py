@@ -393,28 +393,4 @@ def load(path: PathLike, *, expected: type | tuple[type, ...] | None = None) -> 
             "corrupt."
         )
         raise ModelFileError(msg) from err
-    _add_new_parameters(estimator)
     return estimator
-
-
-def _add_new_parameters(estimator: Any) -> None:
-    """Give an estimator saved before some of its parameters existed those
-    parameters, at the values that keep its old behaviour: a class lists them in
-    ``_parameters_added`` (name -> value). Estimators it holds (a fitted
-    reader's restorer, a pipeline's steps) are given theirs too."""
-    pending, seen = [estimator], set()
-    while pending:
-        item = pending.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, list | tuple):
-            pending.extend(item)
-        elif isinstance(item, dict):
-            pending.extend(item.values())
-        elif hasattr(item, "get_params"):
-            added = getattr(type(item), "_parameters_added", {})
-            for name, value in added.items():
-                if name not in vars(item):
-                    setattr(item, name, value)
-            pending.extend(vars(item).values())

@@ -31,6 +31,7 @@ from platevision.reader._segment import (
     split_wide,
     widen_narrow,
 )
+from platevision.utils._added_parameters import AddedParametersMixin
 from platevision.utils._image import (
     _GREY_WEIGHTS,
     _describe,
@@ -194,7 +195,7 @@ def _cut_tiles(grey: np.ndarray, row: np.ndarray) -> list[np.ndarray]:
     return [_cut_tile(grey, box) for box in row]
 
 
-class PlateReader(BaseEstimator):
+class PlateReader(AddedParametersMixin, BaseEstimator):
     """Read licence plates in photos, with every plausible reading.
 
     The reader finds each plate through its characters (dark blobs of character

@@ -27,6 +27,7 @@ from platevision.restoration._tiles import (
     flipped,
     make_tile,
 )
+from platevision.utils._added_parameters import AddedParametersMixin
 from platevision.utils._image import as_image_sequence, resize_image
 from platevision.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from platevision.utils._validation import check_labels
@@ -150,7 +151,7 @@ def _calibration_split(
     return np.flatnonzero(~held_mask), np.flatnonzero(held_mask)
 
 
-class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
+class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimator):
     """Read broken plate characters, restore them, and give every plausible reading.
 
     A character on a plate may be chipped, scratched, faded, or half hidden by
@@ -702,14 +703,10 @@ class PlateCharacterRestorer(ClassifierMixin, BaseEstimator):
         return np.log(np.clip(proba, 1e-12, None))
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # Restorers saved before ensembles held their one network as proposal_;
-        # those saved before a parameter existed get the value that keeps their
-        # behaviour (as platevision.load gives them; this also serves pickle).
-        state = dict(state)
+        # Restorers saved before ensembles held their one network as proposal_.
         if "proposal_" in state:
+            state = dict(state)
             state["proposals_"] = [state.pop("proposal_")]
-        for name, value in self._parameters_added.items():
-            state.setdefault(name, value)
         super().__setstate__(state)
 
     @staticmethod
