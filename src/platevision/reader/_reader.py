@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Sequence
 from numbers import Integral, Real
 from typing import Any, ClassVar, NamedTuple
 
@@ -270,6 +271,21 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         of 0.036 for plate rows and 0.075 for other rows). 0 leaves it out.
         Only a :class:`~platevision.restoration.PlateCharacterRestorer` has
         templates; another recogniser reads without this term.
+    row_temperature : float, default=0.5
+        How the readings of the rows found for one plate (the row, mended,
+        widened, cut, a character longer, or found at another neighbourhood
+        size) combine into the plate's readings. Which row is the plate's is
+        itself uncertain: a character lost to damage leaves a short row that
+        reads well and a mended one that reads the lost character with doubt.
+        Each row's readings weigh ``exp(rank / row_temperature)``, ``rank``
+        the row's rank (see ``template_weight``), and a text's probability
+        sums over the rows that read it; the plate's box and character boxes
+        are those of the row that gives its best text the most. 0 keeps only
+        the best ranked row's readings (as readers saved before this
+        parameter). On the OpenALPR photos (5 folds, the same fitted
+        readers): US top-5 149 -> 153 of 222, broken 109 -> 118; BR exact
+        102 -> 105 of 114, broken top-5 101 -> 99 (with 1 instead of 0.5:
+        US broken top-5 117, BR broken top-5 97).
     max_plates : int, default=1
         Most plates read per photo, best first.
     random_state : int, RandomState instance or None, default=None
@@ -336,8 +352,12 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
     ('DNL6980', [('DNL6980', 0.99), ('DNU6980', 0.01)])
     """
 
-    # Readers saved before ``max_pixels`` existed looked at full size.
-    _parameters_added: ClassVar[dict[str, Any]] = {"max_pixels": None}
+    # Readers saved before ``max_pixels`` existed looked at full size; those
+    # saved before ``row_temperature`` read the best ranked row only.
+    _parameters_added: ClassVar[dict[str, Any]] = {
+        "max_pixels": None,
+        "row_temperature": 0.0,
+    }
 
     _parameter_constraints: dict = {
         "patterns": [str, list, tuple, None],
@@ -350,6 +370,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         "skip_cost": [Interval(Real, 0, None, closed="left")],
         "min_evidence": [Real],
         "template_weight": [Interval(Real, 0, None, closed="left")],
+        "row_temperature": [Interval(Real, 0, None, closed="left")],
         "max_plates": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
@@ -368,6 +389,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         skip_cost: float = 2.0,
         min_evidence: float = -2.5,
         template_weight: float = 80.0,
+        row_temperature: float = 0.5,
         max_plates: int = 1,
         random_state: Any = None,
         n_jobs: int | None = None,
@@ -382,6 +404,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         self.skip_cost = skip_cost
         self.min_evidence = min_evidence
         self.template_weight = template_weight
+        self.row_temperature = row_temperature
         self.max_plates = max_plates
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -695,14 +718,26 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             ranks.append(float(evidence) + float(log_p) + likeness)
         if not plates:
             return [], "no row of characters reads as a plate of the patterns"
-        plates = [plates[i] for i in np.argsort(-np.asarray(ranks), kind="stable")]
-        kept: list[PlateReading] = []
-        for plate in plates:
-            if all(box_iou(plate.box, other.box)[0] < 0.3 for other in kept):
-                kept.append(plate)
-            if len(kept) == self.max_plates:
-                break
-        return kept, ""
+        # Best first, each row joins the first plate whose box it overlaps; a
+        # row that overlaps none starts a plate, up to ``max_plates``.
+        groups: list[list[int]] = []
+        for i in np.argsort(-np.asarray(ranks), kind="stable").tolist():
+            for group in groups:
+                if box_iou(plates[i].box, plates[group[0]].box)[0] >= 0.3:
+                    group.append(i)
+                    break
+            else:
+                if len(groups) < self.max_plates:
+                    groups.append([i])
+        return [
+            _mixed_readings(
+                [plates[i] for i in group],
+                [ranks[i] for i in group],
+                self.row_temperature,
+                self.n_readings,
+            )
+            for group in groups
+        ], ""
 
     def _plate_box(
         self, chars: np.ndarray, shape: tuple[int, ...]
@@ -801,6 +836,52 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         tags.input_tags.three_d_array = True
         tags.target_tags.required = True
         return tags
+
+
+def _mixed_readings(
+    plates: Sequence[PlateReading],
+    ranks: Sequence[float],
+    temperature: float,
+    n_readings: int,
+) -> PlateReading:
+    """One plate's readings from those of the rows found for it.
+
+    Parameters
+    ----------
+    plates : sequence of PlateReading
+        The readings of each row, best ranked first.
+    ranks : sequence of float
+        Each row's rank.
+    temperature : float
+        Each row's readings weigh ``exp(rank / temperature)`` (normalised);
+        0 keeps the first row's readings only.
+    n_readings : int
+        Readings kept.
+
+    Returns
+    -------
+    plate : PlateReading
+        The most probable texts, a text's probability summed over the rows
+        that read it; the box, character boxes and evidence of the row that
+        gives the best text the most.
+    """
+    if temperature == 0 or len(plates) == 1:
+        return plates[0]
+    scaled = np.asarray(ranks, dtype=float) / temperature
+    weights = np.exp(scaled - scaled.max())
+    weights /= weights.sum()
+    totals: dict[str, float] = {}
+    owners: dict[str, tuple[float, int]] = {}
+    for k, plate in enumerate(plates):
+        for text, probability in plate.readings:
+            share = float(weights[k]) * probability
+            totals[text] = totals.get(text, 0.0) + share
+            if text not in owners or share > owners[text][0]:
+                owners[text] = (share, k)
+    # Best first; ties go to the text met first (the better row's).
+    texts = sorted(totals, key=lambda text: -totals[text])[:n_readings]
+    owner = plates[owners[texts[0]][1]]
+    return owner._replace(readings=[(text, totals[text]) for text in texts])
 
 
 def _recognise(restorer: Any, tiles: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
