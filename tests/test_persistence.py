@@ -268,9 +268,10 @@ def test_a_model_saved_before_a_parameter_existed_keeps_its_old_behaviour(tmp_pa
     )
     reader = PlateReader("LLLDDDD", restorer=restorer, random_state=0)
     reader.fit(plates.images[:12], plates.target[:12], boxes=plates.boxes[:12])
-    # As written before PlateReader had max_pixels, and the restorer ink and an
-    # ensemble of proposal networks.
+    # As written before PlateReader had max_pixels and row_temperature, and the
+    # restorer ink and an ensemble of proposal networks.
     del reader.max_pixels
+    del reader.row_temperature
     del reader.restorer_.ink
     del reader.restorer_.n_proposals
     reader.restorer_.proposal_ = reader.restorer_.proposals_.pop()
@@ -279,12 +280,14 @@ def test_a_model_saved_before_a_parameter_existed_keeps_its_old_behaviour(tmp_pa
         reader.get_params()
     loaded = platevision.load(platevision.save(reader, tmp_path / "old.skops"))
     assert loaded.get_params()["max_pixels"] is None  # looked at full size
+    assert loaded.row_temperature == 0.0  # read the best ranked row only
     assert loaded.restorer_.ink == "auto"  # told the polarity tile by tile
     assert loaded.restorer_.n_proposals == 1
     assert len(loaded.restorer_.proposals_) == 1
     assert not hasattr(loaded.restorer_, "proposal_")
     assert clone(loaded).max_pixels is None
     reader.max_pixels, reader.restorer_.ink = None, "auto"
+    reader.row_temperature = 0.0
     reader.restorer_.n_proposals = 1
     reader.restorer_.proposals_ = [reader.restorer_.proposal_]
     expected = reader.predict(plates.images[12:])

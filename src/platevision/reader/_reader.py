@@ -866,7 +866,7 @@ def _mixed_readings(
         gives the best text the most.
     """
     if temperature == 0 or len(plates) == 1:
-        return plates[0]
+        return plates[0]._replace(readings=plates[0].readings[:n_readings])
     scaled = np.asarray(ranks, dtype=float) / temperature
     weights = np.exp(scaled - scaled.max())
     weights /= weights.sum()
