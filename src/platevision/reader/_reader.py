@@ -75,7 +75,9 @@ class PlateReading(NamedTuple):
     char_boxes : ndarray of shape (n_characters, 4)
         The box ``(x, y, width, height)`` of each character read, left to right.
     readings : list of (str, float)
-        The plate's most plausible texts with their probabilities, best first.
+        The plate's most plausible texts with their probabilities, best first
+        (over the rows of characters found for the plate: see
+        ``PlateReader(row_temperature=...)``).
     evidence : float
         How well the row of characters reads as a plate under the patterns: the
         log-probability per character of the best pattern (higher is better).
@@ -264,7 +266,8 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         geometric mean of 0.08 per character).
     template_weight : float, default=80.0
         How much the characters' likeness to the recogniser's templates counts in
-        choosing the plate among the rows read: a row ranks by its reading
+        ranking the rows read (which row is the plate's, and how much each
+        row's readings weigh): a row ranks by its reading
         evidence plus the verifier's log probability, minus ``template_weight``
         times the mean template cost of the characters read (their per-pixel
         disagreement with the best prototype; on the OpenALPR photos a median
@@ -274,20 +277,22 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
     row_temperature : float, default=0.5
         How the readings of the rows found for one plate (the row, mended,
         widened, cut, a character longer, or found at another neighbourhood
-        size) combine into the plate's readings. Which row is the plate's is
-        itself uncertain: a character lost to damage leaves a short row that
-        reads well and a mended one that reads the lost character with doubt.
-        Each row's readings weigh ``exp(rank / row_temperature)``, ``rank``
-        the row's rank (see ``template_weight``), and a text's probability
-        sums over the rows that read it; the plate's box and character boxes
-        are those of the row that gives its best text the most. 0 keeps only
-        the best ranked row's readings (as readers saved before this
-        parameter). On the OpenALPR photos (5 folds, the same fitted
-        readers): US top-5 149 -> 153 of 222, broken 109 -> 118; BR exact
-        102 -> 105 of 114, broken top-5 101 -> 99 (with 1 instead of 0.5:
-        US broken top-5 117, BR broken top-5 97).
+        size; with a given box, every row read in it) combine into the
+        plate's readings. Which row is the plate's is itself uncertain: a
+        character lost to damage leaves a short row that reads well and a
+        mended one that reads the lost character with doubt. Each row's
+        readings weigh ``exp(rank / row_temperature)``, ``rank`` the row's
+        rank (see ``template_weight``), and a text's probability sums over
+        the rows that read it; the plate's box and character boxes are those
+        of the row that gives its best text the most, as it reads that text.
+        0 keeps only the best ranked row's readings (as readers saved before
+        this parameter). On the OpenALPR photos, the same fitted readers of 5
+        folds, verifier fitted again, against 0: US top-5 149 -> 153 of 222,
+        broken plates' 109 -> 118; BR exact 102 -> 105 of 114, broken top-5
+        101 -> 99 (1 instead of 0.5: US broken top-5 117, BR 97).
     max_plates : int, default=1
-        Most plates read per photo, best first.
+        Most plates read per photo, best first. Rows whose boxes overlap (IoU
+        >= 0.3) the best ranked row of a plate are that plate's rows.
     random_state : int, RandomState instance or None, default=None
         Seeds the default restorer.
     n_jobs : int, default=None
@@ -319,8 +324,8 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         depend on another), that tells the plate's row from the photo's other
         rows. Learned from the training photos' rows and boxes; None without
         boxes (or with fewer than 5 rows of either kind). It picks the rows
-        read, and its log probability is added to a row's evidence to choose
-        among the plates read.
+        read, and its log probability is added to a row's evidence to rank
+        the rows read.
     n_training_tiles_ : int
         Character tiles cut from the training photos.
     n_training_plates_ : int
@@ -682,7 +687,8 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         tiles = [_cut_tile(views[key[0]], key[1:]) for key in seen]
         proba, cost = _recognise(self.restorer_, tiles)
         classes = [str(c) for c in self.restorer_.classes_]
-        plates = []
+        found = []  # per row read as a plate: the row, its readings, evidence
+        boxes = []
         ranks = []
         for (row, _), span, log_p in zip(rows, spans, plate_log_p, strict=True):
             readings, evidence = decode_row(
@@ -696,48 +702,58 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             if not readings or evidence < self.min_evidence:
                 continue
             blobs = list(readings[0][2])
-            chars = row[blobs] + np.array([x0, y0, 0, 0])
-            if box is not None:
-                bx, by, bw, bh = (int(v) for v in box)
-                plate_box = (bx, by, bw, bh)
-            else:
-                plate_box = self._plate_box(chars, grey.shape)
-            plates.append(
-                PlateReading(
-                    plate_box,
-                    chars,
-                    [(text, float(p)) for text, p, _ in readings],
-                    float(evidence),
-                )
-            )
+            found.append((row, readings, float(evidence)))
+            boxes.append(self._geometry(row, blobs, box, (x0, y0), grey.shape)[0])
             # How well the row reads, how much it looks like a plate's row, and
             # how much its characters look like the characters learned.
             likeness = -self.template_weight * float(
                 np.mean(cost[np.asarray(span)[blobs]])
             )
             ranks.append(float(evidence) + float(log_p) + likeness)
-        if not plates:
+        if not found:
             return [], "no row of characters reads as a plate of the patterns"
         # Best first, each row joins the first plate whose box it overlaps; a
         # row that overlaps none starts a plate, up to ``max_plates``.
         groups: list[list[int]] = []
         for i in np.argsort(-np.asarray(ranks), kind="stable").tolist():
             for group in groups:
-                if box_iou(plates[i].box, plates[group[0]].box)[0] >= 0.3:
+                if box_iou(boxes[i], boxes[group[0]])[0] >= 0.3:
                     group.append(i)
                     break
             else:
                 if len(groups) < self.max_plates:
                     groups.append([i])
-        return [
-            _mixed_readings(
-                [plates[i] for i in group],
+        plates = []
+        for group in groups:
+            mixed, owner = _mixed_readings(
+                [found[i][1] for i in group],
                 [ranks[i] for i in group],
                 self.row_temperature,
                 self.n_readings,
             )
-            for group in groups
-        ], ""
+            # The box and characters of the row that gives the best text most,
+            # as it reads that text.
+            row, readings, evidence = found[group[owner]]
+            taken = next(b for text, _, b in readings if text == mixed[0][0])
+            plate_box, chars = self._geometry(row, taken, box, (x0, y0), grey.shape)
+            plates.append(PlateReading(plate_box, chars, mixed, evidence))
+        return plates, ""
+
+    def _geometry(
+        self,
+        row: np.ndarray,
+        blobs: Any,
+        box: np.ndarray | None,
+        offset: tuple[int, int],
+        shape: tuple[int, ...],
+    ) -> tuple[tuple[int, int, int, int], np.ndarray]:
+        """The plate's box (the given one, or the characters' grown by the
+        learned margins) and the boxes of the ``blobs`` read, in the photo."""
+        chars = row[list(blobs)] + np.array([offset[0], offset[1], 0, 0])
+        if box is not None:
+            bx, by, bw, bh = (int(v) for v in box)
+            return (bx, by, bw, bh), chars
+        return self._plate_box(chars, shape), chars
 
     def _plate_box(
         self, chars: np.ndarray, shape: tuple[int, ...]
@@ -839,19 +855,19 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
 
 
 def _mixed_readings(
-    plates: Sequence[PlateReading],
+    readings: Sequence[Sequence[tuple[Any, ...]]],
     ranks: Sequence[float],
     temperature: float,
     n_readings: int,
-) -> PlateReading:
+) -> tuple[list[tuple[str, float]], int]:
     """One plate's readings from those of the rows found for it.
 
     Parameters
     ----------
-    plates : sequence of PlateReading
-        The readings of each row, best ranked first.
+    readings : sequence of sequences of (text, probability, ...)
+        Each row's readings, best first; the rows best ranked first.
     ranks : sequence of float
-        Each row's rank.
+        Each row's rank (not finite: the row weighs nothing).
     temperature : float
         Each row's readings weigh ``exp(rank / temperature)`` (normalised);
         0 keeps the first row's readings only.
@@ -860,28 +876,33 @@ def _mixed_readings(
 
     Returns
     -------
-    plate : PlateReading
-        The most probable texts, a text's probability summed over the rows
-        that read it; the box, character boxes and evidence of the row that
-        gives the best text the most.
+    mixed : list of (str, float)
+        The most probable texts, best first, a text's probability summed over
+        the rows that read it (ties: the text met first).
+    owner : int
+        The row that gives the best text the most.
     """
-    if temperature == 0 or len(plates) == 1:
-        return plates[0]._replace(readings=plates[0].readings[:n_readings])
-    scaled = np.asarray(ranks, dtype=float) / temperature
-    weights = np.exp(scaled - scaled.max())
+    values = np.asarray(ranks, dtype=float)
+    values = np.where(np.isfinite(values), values, -np.inf)
+    if temperature == 0 or len(readings) == 1 or not np.isfinite(values).any():
+        return [(str(t), float(p)) for t, p, *_ in readings[0][:n_readings]], 0
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        weights = np.exp((values - values.max()) / temperature)
     weights /= weights.sum()
     totals: dict[str, float] = {}
     owners: dict[str, tuple[float, int]] = {}
-    for k, plate in enumerate(plates):
-        for text, probability in plate.readings:
-            share = float(weights[k]) * probability
+    for k, row in enumerate(readings):
+        if weights[k] == 0:  # a row that weighs nothing lists nothing
+            continue
+        for text, probability, *_ in row:
+            share = float(weights[k]) * float(probability)
             totals[text] = totals.get(text, 0.0) + share
             if text not in owners or share > owners[text][0]:
                 owners[text] = (share, k)
-    # Best first; ties go to the text met first (the better row's).
+    if not totals:
+        return [], 0
     texts = sorted(totals, key=lambda text: -totals[text])[:n_readings]
-    owner = plates[owners[texts[0]][1]]
-    return owner._replace(readings=[(text, totals[text]) for text in texts])
+    return [(str(text), totals[text]) for text in texts], owners[texts[0]][1]
 
 
 def _recognise(restorer: Any, tiles: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
