@@ -356,14 +356,12 @@ def test_a_recogniser_without_templates_reads_too(plates):
 
 
 def test_template_likeness_changes_only_the_choice_among_rows(reader, plates):
-    from sklearn.base import clone
 
     # Read from the best ranked row alone (the term also weighs the rows whose
     # readings are mixed, and so their probabilities).
-    weighted = clone(reader).set_params(row_temperature=0.0)
-    unweighted = clone(weighted).set_params(template_weight=0.0)
-    for model in (weighted, unweighted):
-        model.fit(plates.images[:40], plates.target[:40], boxes=plates.boxes[:40])
+    # Both are read-time parameters: the fitted reader, copied.
+    weighted = copy.deepcopy(reader).set_params(row_temperature=0.0)
+    unweighted = copy.deepcopy(weighted).set_params(template_weight=0.0)
     # One plate per synthetic photo: the same readings with or without the term.
     a = weighted.read(plates.images[40:45])
     b = unweighted.read(plates.images[40:45])
@@ -562,8 +560,10 @@ def test_a_plates_characters_are_those_of_its_best_text(reader, plates):
         photos.append(photo)
     mixed = reader.read(photos)
     alone = copy.deepcopy(reader).set_params(row_temperature=0.0).read(photos)
-    assert [len(p) for p in mixed] == [len(p) for p in alone]
-    for found in mixed:
+    assert sum(bool(found) for found in mixed) >= 6  # of 8 chipped plates
+    for found, best in zip(mixed, alone, strict=True):
         for plate in found:
+            # The plate of the best ranked row, its readings mixed.
+            assert box_iou(plate.box, best[0].box)[0] >= 0.3
             assert len(plate.char_boxes) == len(plate.text)
             assert sum(p for _, p in plate.readings) <= 1.0 + 1e-9
