@@ -21,6 +21,7 @@ def _quick_defaults(patch):
     defaults = PlateCharacterRestorer.__init__.__kwdefaults__
     patch.setitem(defaults, "n_augment", 1)
     patch.setitem(defaults, "hidden_layer_sizes", (32,))
+    patch.setitem(defaults, "n_proposals", 1)
 
 
 def _run(argv, capsys):

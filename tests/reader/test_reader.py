@@ -263,11 +263,18 @@ def test_light_ink_is_read_with_ink_light(plates):
     assert reader.score(inverted[40:50], plates.target[40:50]) >= 0.6
 
 
-def test_real_brazilian_plates_are_found_and_read(shared_data):
+@pytest.fixture(scope="module")
+def brazil(shared_data):
+    """The real Brazilian photos, and a reader fitted on the first 60 of them."""
     data = load_plates(region="br", data_home=shared_data)
-    train, test = slice(0, 60), slice(60, 80)
     reader = PlateReader("br", restorer=_quick_restorer(), random_state=0)
-    reader.fit(data.images[train], data.target[train], boxes=data.boxes[train])
+    reader.fit(data.images[:60], data.target[:60], boxes=data.boxes[:60])
+    return data, reader
+
+
+def test_real_brazilian_plates_are_found_and_read(brazil):
+    data, reader = brazil
+    test = slice(60, 80)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PlateNotFoundWarning)
         found = reader.read(data.images[test])
@@ -288,14 +295,12 @@ def test_row_verifier_needs_boxes(reader, plates):
     assert unboxed.verifier_ is None
 
 
-def test_row_verifier_tells_plate_rows_from_others(shared_data):
+def test_row_verifier_tells_plate_rows_from_others(brazil):
     from sklearn.metrics import roc_auc_score
 
     from platevision.reader._reader import _as_uint8_grey, _verifier_rows
 
-    data = load_plates(region="br", data_home=shared_data)
-    reader = PlateReader("br", restorer=_quick_restorer(), random_state=0)
-    reader.fit(data.images[:60], data.target[:60], boxes=data.boxes[:60])
+    data, reader = brazil
     assert reader.verifier_ is not None
     # On photos it has not seen, the plate's rows score above the others.
     photos, boxes = data.images[60:90], data.boxes[60:90]

@@ -110,7 +110,8 @@ def plot_readings(
     >>> from platevision.plotting import plot_readings
     >>> from platevision.restoration import PlateCharacterRestorer
     >>> train = make_plate_characters(6, random_state=0)
-    >>> restorer = PlateCharacterRestorer(n_augment=1, random_state=0)
+    >>> restorer = PlateCharacterRestorer(n_augment=1, n_proposals=1,
+    ...                                   random_state=0)
     >>> restorer = restorer.fit(train.images, train.target)
     >>> test = make_plate_characters(1, alphabet="8E", random_state=1)
     >>> broken, masks = damage_characters(test.images, kind="chips", severity=0.6,

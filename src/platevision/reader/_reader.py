@@ -344,7 +344,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
     >>> photos = make_plates(30, pattern="LLLDDDD", random_state=0)
     >>> reader = PlateReader(
     ...     "br",  # Brazil: ABC1234 and ABC1D23
-    ...     restorer=PlateCharacterRestorer(n_augment=1, random_state=0),
+    ...     restorer=PlateCharacterRestorer(n_augment=1, n_proposals=1, random_state=0),
     ... )
     >>> reader = reader.fit(photos.images[:24], photos.target[:24],
     ...                     boxes=photos.boxes[:24])
