@@ -291,6 +291,7 @@ def test_proposal_networks_are_averaged_and_fit_alike_in_parallel(train, test_se
     first, second, third = (net[-1].coefs_[0] for net in serial.proposals_)
     assert not np.allclose(first, second)
     assert not np.allclose(second, third)
+    assert first.dtype == np.float32  # the networks train on float32 features
     np.testing.assert_allclose(
         serial.predict_proba(test_set.images),
         parallel.predict_proba(test_set.images),
@@ -299,7 +300,12 @@ def test_proposal_networks_are_averaged_and_fit_alike_in_parallel(train, test_se
     )
     tiles = serial._tiles(test_set.images)
     features = classifier_features(tiles, serial._shape())
-    mean = np.mean([net.predict_proba(features) for net in serial.proposals_], axis=0)
+    assert features.dtype == np.float32
+    mean = np.mean(
+        [net.predict_proba(features) for net in serial.proposals_],
+        axis=0,
+        dtype=np.float64,
+    )
     np.testing.assert_allclose(
         np.exp(serial._log_proposal(tiles)), np.clip(mean, 1e-12, None), rtol=1e-9
     )

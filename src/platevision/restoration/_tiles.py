@@ -119,6 +119,10 @@ def classifier_features(tiles: list[Tile], shape: tuple[int, int]) -> np.ndarray
     from one font to another better than pixels do (measured: on a split of the
     real training tiles mean accuracy over damage conditions 0.789 -> 0.811, on
     synthetic multi-font tiles 0.870 -> 0.889).
+
+    The features are float32: scikit-learn's network then trains and predicts
+    in float32, in about 40 % less time than in float64 (measured: 1440 tiles,
+    a hidden layer of 512 units, one core, 2.84 -> 1.68 s).
     """
     from platevision.features._hog import hog_batch
 
@@ -132,4 +136,4 @@ def classifier_features(tiles: list[Tile], shape: tuple[int, int]) -> np.ndarray
             hog_batch(canonical, pixels_per_cell=cell, cells_per_block=(2, 2)),
             np.reshape([tile.log_aspect for tile in tiles], (len(tiles), 1)),
         ]
-    )
+    ).astype(np.float32)
