@@ -361,7 +361,6 @@ def test_a_recogniser_without_templates_reads_too(plates):
 
 
 def test_template_likeness_changes_only_the_choice_among_rows(reader, plates):
-
     # Read from the best ranked row alone (the term also weighs the rows whose
     # readings are mixed, and so their probabilities).
     # Both are read-time parameters: the fitted reader, copied.

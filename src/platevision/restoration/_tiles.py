@@ -131,10 +131,12 @@ def classifier_features(tiles: list[Tile], shape: tuple[int, int]) -> np.ndarray
     cell = (max(1, shape[0] // 8), max(1, shape[1] // 4))
     canonical = np.reshape([tile.canonical for tile in tiles], (len(tiles), *shape))
     inks = [resize_image(tile.ink, coarse).ravel() for tile in tiles]
-    return np.column_stack(
+    return np.concatenate(
         [
             np.reshape(inks, (len(tiles), coarse[0] * coarse[1])),
             hog_batch(canonical, pixels_per_cell=cell, cells_per_block=(2, 2)),
             np.reshape([tile.log_aspect for tile in tiles], (len(tiles), 1)),
-        ]
-    ).astype(np.float32)
+        ],
+        axis=1,
+        dtype=np.float32,
+    )
