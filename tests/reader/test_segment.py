@@ -401,6 +401,43 @@ def test_a_row_with_two_characters_joined_is_also_read_cut():
     assert all(len(c) == 4 for c in _candidate_rows(found, grey, extend=False))
 
 
+def test_a_box_damage_made_short_or_tall_is_set_to_the_rows_band():
+    from platevision.reader._segment import conform_row
+
+    # A tilted row: each box one pixel lower than the one before.
+    row = np.array([[20 + 20 * i, 18 + i, 12, 24] for i in range(6)])
+    damaged = row.copy()
+    damaged[1] = [40, 19 + 10, 12, 14]  # its top chipped off
+    damaged[4] = [100, 22 - 6, 12, 34]  # dirt above it
+    conformed = conform_row(damaged)
+    assert conformed is not None
+    np.testing.assert_array_equal(conformed, row)  # the band's tilt kept
+    assert damaged[1, 3] == 14  # not changed in place
+    # A height within the tolerance is the row's own.
+    damaged[1] = [40, 19 + 3, 12, 21]
+    damaged[4] = row[4]
+    assert conform_row(damaged) is None
+    np.testing.assert_array_equal(conform_row(damaged, tolerance=0.1)[1], row[1])
+    assert conform_row(row) is None  # nothing odd
+    assert conform_row(damaged[:2], tolerance=0.1) is None  # too short for a band
+
+
+def test_a_row_with_a_chipped_character_is_also_read_conformed():
+    from platevision.reader._reader import _candidate_rows
+
+    grey, row = _rings([20, 40, 60, 80, 100])
+    grey[18:30, 60:72] = 200  # the top half of the third ring chipped off
+    found = row.copy()
+    found[2] = [60, 30, 12, 12]
+    candidates = _candidate_rows(found, grey)
+    assert any(np.array_equal(c, row) for c in candidates)
+    assert any(np.array_equal(c, found) for c in candidates)
+    # Training reads rows as found and mended only.
+    assert not any(
+        np.array_equal(c, row) for c in _candidate_rows(found, grey, extend=False)
+    )
+
+
 def test_a_row_broken_by_a_lost_character_is_joined_across_the_gap():
     from platevision.reader._segment import character_rows_in_tiers
 

@@ -24,6 +24,7 @@ from platevision.reader._patterns import (
 from platevision.reader._segment import (
     _median,
     character_rows_in_tiers,
+    conform_row,
     extend_row,
     regularise_row,
     row_box,
@@ -1030,8 +1031,10 @@ def _candidate_rows(
 ) -> list[np.ndarray]:
     """The rows to read for a row found in ``view``: itself, mended where damage
     split or hid a character, and (``extend``) its pieces of characters widened
-    to the whole character, its boxes as wide as two characters cut in two, and
-    a character longer at either end (one joined to the plate's frame). The
+    to the whole character, its boxes of odd height set to the row's band (a
+    character damage made short or tall), its boxes as wide as two characters
+    cut in two, and a character longer at either end (one joined to the
+    plate's frame). The
     recogniser's training tiles come from the first row as long as its text,
     among the row and the mended row (``extend=False``: a widened row is as long
     as the mended one before it, never taken); the verifier learns from all of
@@ -1043,6 +1046,9 @@ def _candidate_rows(
     widened = widen_narrow(mended, view)
     if widened is not None:
         rows.append(widened)
+    conformed = conform_row(mended)
+    if conformed is not None:
+        rows.append(conformed)
     cut = split_wide(mended, view)
     if cut is not None:
         rows.append(cut)

@@ -25,6 +25,7 @@ import numpy as np
 __all__ = [
     "CharacterRow",
     "character_rows_in_tiers",
+    "conform_row",
     "extend_row",
     "find_character_rows",
     "regularise_row",
@@ -562,6 +563,65 @@ def widen_narrow(
             grown[i, 0], grown[i, 2] = start, stop - start
             changed = True
     return grown if changed else None
+
+
+def _band_line(centres: np.ndarray, edges: np.ndarray) -> tuple[float, float]:
+    """Slope and intercept of the least-squares line through ``edges`` at
+    ``centres`` (a flat line at their median when they do not spread)."""
+    if len(centres) >= 2 and np.ptp(centres) > 0:
+        slope, intercept = np.polyfit(centres, edges, 1)
+        return float(slope), float(intercept)
+    return 0.0, _median(edges)
+
+
+def conform_row(row: CharacterRow, tolerance: float = 0.15) -> CharacterRow | None:
+    """The row with each box of odd height set to the row's band.
+
+    A plate's characters share one top line and one bottom line. Damage
+    changes a character's blob, not its cell: a chip or a background-coloured
+    occluder takes ink off its top or bottom and the blob comes out short,
+    dirt or a scratch of ink adds some and it comes out tall. A tile cut to
+    such a blob is a complete-looking, different glyph (the top of an ``E``
+    reads ``F``), whereas the recogniser reads damage inside a whole cell.
+    Each box whose height differs from the row's median by more than
+    ``tolerance`` of it is set, at its centre, between the lines fitted
+    (least squares) through the tops and the bottoms of the other boxes, so
+    that a tilted row keeps its tilt. Its width and place are kept. Whether
+    the row reads better so is the reader's to say: the row is read both ways.
+
+    Parameters
+    ----------
+    row : (n, 4) ndarray of int
+        Character boxes ``(x, y, width, height)``, left to right.
+    tolerance : float, default=0.15
+        Heights within this share of the median are the row's own.
+
+    Returns
+    -------
+    row : (n, 4) ndarray of int or None
+        The row with its odd boxes set to the band, or None when none was
+        (a row of fewer than 3 characters has no band to go by, and a band
+        less than 2 pixels high at a box is left alone).
+    """
+    if len(row) < 3:
+        return None
+    height = _median(row[:, 3])
+    odd = np.abs(row[:, 3] - height) > tolerance * height
+    if not odd.any() or odd.all():
+        return None
+    centres = row[:, 0] + row[:, 2] / 2.0
+    tops = _band_line(centres[~odd], row[~odd, 1].astype(float))
+    bottoms = _band_line(centres[~odd], (row[~odd, 1] + row[~odd, 3]).astype(float))
+    conformed = row.copy()
+    changed = False
+    for i in np.flatnonzero(odd).tolist():
+        top = int(round(tops[0] * centres[i] + tops[1]))
+        bottom = int(round(bottoms[0] * centres[i] + bottoms[1]))
+        if bottom - top < 2:
+            continue
+        conformed[i, 1], conformed[i, 3] = top, bottom - top
+        changed = True
+    return conformed if changed else None
 
 
 def split_wide(
