@@ -277,7 +277,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         templates; another recogniser reads without this term.
     row_temperature : float, default=0.5
         How the readings of the rows found for one plate (the row, mended,
-        widened, cut, a character longer, or found at another neighbourhood
+        widened, conformed, cut, a character longer, or found at another neighbourhood
         size; with a given box, every row read in it) combine into the
         plate's readings. Which row is the plate's is itself uncertain: a
         character lost to damage leaves a short row that reads well and a
