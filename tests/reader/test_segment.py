@@ -419,7 +419,40 @@ def test_a_box_damage_made_short_or_tall_is_set_to_the_rows_band():
     assert conform_row(damaged) is None
     np.testing.assert_array_equal(conform_row(damaged, tolerance=0.1)[1], row[1])
     assert conform_row(row) is None  # nothing odd
+    # Lines through two close boxes of clutter slope steeply: a band that
+    # misses the odd box's blob is not taken.
+    clutter = np.array([[10, 40, 2, 20], [13, 10, 2, 21], [90, 0, 6, 6]])
+    assert conform_row(clutter) is None
     assert conform_row(damaged[:2], tolerance=0.1) is None  # too short for a band
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 300),
+            st.integers(0, 300),
+            st.integers(1, 40),
+            st.integers(1, 60),
+        ),
+        min_size=3,
+        max_size=9,
+    )
+)
+def test_a_conformed_box_always_keeps_part_of_its_blob(boxes):
+    from platevision.reader._segment import conform_row
+
+    row = np.array(sorted(boxes), dtype=np.int64)
+    conformed = conform_row(row)
+    if conformed is None:
+        return
+    assert conformed.shape == row.shape
+    np.testing.assert_array_equal(conformed[:, [0, 2]], row[:, [0, 2]])
+    changed = np.flatnonzero(np.any(conformed != row, axis=1))
+    assert changed.size
+    for i in changed:
+        assert conformed[i, 3] >= 2
+        assert conformed[i, 1] < row[i, 1] + row[i, 3]  # overlaps the blob
+        assert conformed[i, 1] + conformed[i, 3] > row[i, 1]
 
 
 def test_a_row_with_a_chipped_character_is_also_read_conformed():

@@ -601,7 +601,8 @@ def conform_row(row: CharacterRow, tolerance: float = 0.15) -> CharacterRow | No
     row : (n, 4) ndarray of int or None
         The row with its odd boxes set to the band, or None when none was
         (a row of fewer than 3 characters has no band to go by, and a band
-        less than 2 pixels high at a box is left alone).
+        less than 2 pixels high at a box, or one that misses its box, is left
+        alone).
     """
     if len(row) < 3:
         return None
@@ -617,7 +618,10 @@ def conform_row(row: CharacterRow, tolerance: float = 0.15) -> CharacterRow | No
     for i in np.flatnonzero(odd).tolist():
         top = int(round(tops[0] * centres[i] + tops[1]))
         bottom = int(round(bottoms[0] * centres[i] + bottoms[1]))
-        if bottom - top < 2:
+        y, h = int(row[i, 1]), int(row[i, 3])
+        # A band that misses the blob (lines fitted through a few boxes of a
+        # clutter row can slope anywhere) is no cell of the blob's.
+        if bottom - top < 2 or bottom <= y or top >= y + h:
             continue
         conformed[i, 1], conformed[i, 3] = top, bottom - top
         changed = True
