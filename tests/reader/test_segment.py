@@ -471,6 +471,25 @@ def test_a_row_with_a_chipped_character_is_also_read_conformed():
     )
 
 
+def test_a_character_lost_beside_a_separator_is_filled_at_the_rows_pitch():
+    from platevision.reader._segment import regularise_row
+
+    # FB5X8T (a US photo) with its 8 lost: steps 9.5, 9, 16 (the separator)
+    # and 18.5 pixels; the median step, 12.75, would see no character lost.
+    row = np.array(
+        [[483, 347, 8, 18], [493, 346, 7, 18], [502, 346, 7, 17],
+         [517, 344, 9, 18], [536, 342, 8, 18]]
+    )  # fmt: skip
+    mended = regularise_row(row)
+    assert len(mended) == 6
+    np.testing.assert_array_equal(mended[[0, 1, 2, 3, 5]], row)
+    assert mended[4, 0] >= 526  # between the X and the T
+    assert mended[4, 0] + mended[4, 2] <= 536
+    # Scattered marks: the close steps would fill many; none is filled.
+    marks = np.array([[0, 0, 8, 18], [9, 0, 8, 18], [60, 0, 8, 18], [120, 0, 8, 18]])
+    np.testing.assert_array_equal(regularise_row(marks), marks)
+
+
 def test_a_row_broken_by_a_lost_character_is_joined_across_the_gap():
     from platevision.reader._segment import character_rows_in_tiers
 
