@@ -277,8 +277,8 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         templates; another recogniser reads without this term.
     row_temperature : float, default=0.5
         How the readings of the rows found for one plate (the row, mended,
-        widened, conformed, cut, a character longer, or found at another neighbourhood
-        size; with a given box, every row read in it) combine into the
+        widened, conformed, cut, a character longer, or found at another
+        neighbourhood size; with a given box, every row read in it) combine into the
         plate's readings. Which row is the plate's is itself uncertain: a
         character lost to damage leaves a short row that reads well and a
         mended one that reads the lost character with doubt. Each row's
@@ -1034,11 +1034,10 @@ def _candidate_rows(
     to the whole character, its boxes of odd height set to the row's band (a
     character damage made short or tall), its boxes as wide as two characters
     cut in two, and a character longer at either end (one joined to the
-    plate's frame). The
-    recogniser's training tiles come from the first row as long as its text,
-    among the row and the mended row (``extend=False``: a widened row is as long
-    as the mended one before it, never taken); the verifier learns from all of
-    them."""
+    plate's frame). The recogniser's training tiles come from the first row as
+    long as its text, among the row and the mended row (``extend=False``: a
+    widened row is as long as the mended one before it, never taken); the
+    verifier learns from all of them."""
     mended = regularise_row(row)
     rows = [row] if _same(row, mended) else [row, mended]
     if not extend:

@@ -475,10 +475,12 @@ def regularise_row(row: CharacterRow) -> CharacterRow:
     width = _median([b[2] for b in merged])
     pitch = _median(steps)
     close = steps[steps <= _CLOSE_STEP * width]
-    if close.size and _median(close) > 0:
-        fine = _median(close)
-        if np.maximum(np.floor(steps / fine + 0.25) - 1, 0).sum() <= _MOST_FILLED:
-            pitch = fine
+    fine = _median(close) if close.size else 0.0
+    if (
+        fine > 0
+        and np.maximum(np.floor(steps / fine + 0.25) - 1, 0).sum() <= _MOST_FILLED
+    ):
+        pitch = fine
     height = _median([b[3] for b in merged])
     filled = [merged[0]]
     for box, step, centre in zip(merged[1:], steps, centres[:-1], strict=True):
