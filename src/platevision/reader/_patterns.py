@@ -215,6 +215,80 @@ def pattern_priors(
     return 0.5 * shares + 0.5 * alike
 
 
+def learned_patterns(
+    texts: Sequence[str], max_unseen: int = 32
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """The patterns of training texts and their priors: the texts' shapes, and
+    the likeliest shapes they do not show.
+
+    A region whose texts show few forms, each many times, has a strict syntax;
+    one whose texts show many forms once (the United States' states and vanity
+    plates) will show new ones. The chance that a new text has a shape the
+    texts do not show is estimated as the share of texts whose shape is met
+    once (Good-Turing), ``beta``. A shape's prior is then ``1 - beta`` times
+    its share of the texts, plus ``beta`` times its probability under letters
+    and digits drawn position by position: as often as the texts are of its
+    length, times, at each position, the share of those texts with a letter
+    (or a digit) there (add-one smoothed). Unseen shapes of the texts' lengths
+    are kept, the ``max_unseen`` likeliest of each length.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The training texts.
+    max_unseen : int, default=32
+        Shapes not shown by the texts kept per length, likeliest first.
+
+    Returns
+    -------
+    patterns : tuple of str
+        The texts' shapes (sorted), then the unseen shapes kept (by length,
+        likeliest first).
+    priors : ndarray of shape (n_patterns,)
+        Their prior probabilities (normalised over those kept).
+
+    Examples
+    --------
+    A strict syntax (no shape met once) learns its shapes alone:
+
+    >>> from platevision.reader._patterns import learned_patterns
+    >>> learned_patterns(["ABC1234", "XYZ9876", "ABC1D23", "QRS1T45"])[0]
+    ('LLLDDDD', 'LLLDLDD')
+    """
+    texts = [str(t) for t in texts]
+    shapes = [shape_of(t) for t in texts]
+    counts: dict[str, int] = {}
+    for shape in shapes:
+        counts[shape] = counts.get(shape, 0) + 1
+    beta = sum(c == 1 for c in counts.values()) / max(len(texts), 1)
+    seen = sorted(counts)
+    priors = {s: (1 - beta) * counts[s] / len(texts) for s in seen}
+    plain = [s for s in shapes if set(s) <= {"L", "D"}]  # letters and digits only
+    unseen: list[str] = []
+    for n in sorted({len(s) for s in plain}) if beta > 0 else ():
+        same = [s for s in plain if len(s) == n]
+        letters = np.array([sum(s[i] == "L" for s in same) for i in range(n)])
+        log_q = np.log(np.column_stack([letters + 1.0, len(same) - letters + 1.0]))
+        log_q -= np.log(len(same) + 2.0)  # per position: log P(letter), log P(digit)
+        share = beta * len(same) / len(plain)
+        for shape in set(same):
+            priors[shape] += share * float(np.exp(_shape_log_q(shape, log_q)))
+        _, chars = _top_strings(log_q[None], len(set(same)) + max_unseen)
+        likeliest = ("".join("LD"[k] for k in picks) for picks in chars[0])
+        new = [shape for shape in likeliest if shape not in counts][:max_unseen]
+        unseen.extend(new)
+        priors.update((s, share * float(np.exp(_shape_log_q(s, log_q)))) for s in new)
+    priors = [priors[s] for s in seen + unseen]
+    weights = np.asarray(priors, dtype=float)
+    return tuple(seen + unseen), weights / weights.sum()
+
+
+def _shape_log_q(shape: str, log_q: np.ndarray) -> float:
+    """Log probability of a shape of ``L`` and ``D`` under ``log_q`` (per
+    position: log P(letter), log P(digit))."""
+    return float(sum(log_q[i, "LD".index(c)] for i, c in enumerate(shape)))
+
+
 #: Strings this many nats below the best reading of a row are not listed.
 _NEGLIGIBLE = 30.0
 

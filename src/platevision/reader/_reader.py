@@ -17,9 +17,9 @@ from platevision.exceptions import PlateNotFoundWarning
 from platevision.metrics import box_iou
 from platevision.reader._patterns import (
     decode_row,
+    learned_patterns,
     parse_patterns,
     pattern_priors,
-    shape_of,
 )
 from platevision.reader._segment import (
     _median,
@@ -579,9 +579,9 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         """Set ``patterns_`` (given, or the shapes of ``texts``) and their
         priors from ``texts``."""
         if self.patterns is None:
-            parsed = parse_patterns(sorted({shape_of(text) for text in texts}))
-        else:
-            parsed = parse_patterns(self.patterns)
+            self.patterns_, self.pattern_priors_ = learned_patterns(texts)
+            return
+        parsed = parse_patterns(self.patterns)
         self.patterns_ = tuple(p.source for p in parsed)
         self.pattern_priors_ = pattern_priors(parsed, texts)
 
