@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import string
 
 import numpy as np
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from platevision.reader import REGION_PATTERNS, shape_of
 from platevision.reader._patterns import (
     decode_row,
+    learned_patterns,
     parse_patterns,
     pattern_counts,
     pattern_priors,
@@ -305,3 +307,78 @@ def test_pattern_priors_are_half_the_texts_shares_half_alike():
     )
     np.testing.assert_allclose(pattern_priors(parsed, ["??"]), 0.25)  # none read
     assert pattern_priors(parsed, texts).sum() == pytest.approx(1.0)
+
+
+def _positional(texts: list[str], shape: str) -> float:
+    """A shape's probability with letters and digits drawn position by position
+    from the texts of its length (add-one smoothed), by brute force."""
+    same = [t for t in texts if len(t) == len(shape)]
+    q = len(same) / len(texts)
+    for i, kind in enumerate(shape):
+        letters = sum(t[i].isalpha() for t in same)
+        p_letter = (letters + 1) / (len(same) + 2)
+        q *= p_letter if kind == "L" else 1 - p_letter
+    return q
+
+
+def test_learned_patterns_of_a_strict_syntax_are_its_shapes():
+    """No shape met once: nothing suggests unseen forms, and each shape reads
+    at the rate the texts show it."""
+    patterns, priors = learned_patterns(["ABC1234"] * 3 + ["XYZ1A23"] * 2)
+    assert patterns == ("LLLDDDD", "LLLDLDD")
+    np.testing.assert_allclose(priors, [0.6, 0.4])
+
+
+def test_learned_patterns_back_off_by_the_share_of_shapes_met_once():
+    texts = ["AB12", "CD34", "EF56", "GH78", "J789", "12KL"]
+    # LLDD four times, LDDD and DDLL once: beta = 2 / 6. Letters by position:
+    # 5, 4, 1, 1 of 6, so P(letter) = 6/8, 5/8, 2/8, 2/8; the likeliest unseen
+    # shapes are LLLD, LLDL and DLDD (360 / 8**4 each), then 216 / 8**4.
+    patterns, priors = learned_patterns(texts, max_unseen=3)
+    assert patterns[:3] == ("DDLL", "LDDD", "LLDD")
+    assert set(patterns[3:]) == {"LLLD", "LLDL", "DLDD"}
+    beta = 2 / 6
+    counts = {"DDLL": 1, "LDDD": 1, "LLDD": 4}
+    expected = np.array(
+        [
+            (1 - beta) * counts.get(s, 0) / 6 + beta * _positional(texts, s)
+            for s in patterns
+        ]
+    )
+    np.testing.assert_allclose(priors, expected / expected.sum())
+    assert _positional(texts, "LLLD") == pytest.approx(360 / 8**4)
+
+
+@given(
+    st.lists(st.text(alphabet="AB12", min_size=2, max_size=5), min_size=1, max_size=12),
+    st.integers(0, 6),
+)
+def test_learned_patterns_keep_the_likeliest_unseen_shapes(texts, max_unseen):
+    patterns, priors = learned_patterns(texts, max_unseen=max_unseen)
+    seen = sorted({shape_of(t) for t in texts})
+    assert patterns[: len(seen)] == tuple(seen)
+    unseen = patterns[len(seen) :]
+    assert len(set(unseen)) == len(unseen)
+    assert not set(unseen) & set(seen)
+    assert priors.shape == (len(patterns),)
+    assert np.all(priors > 0)
+    assert priors.sum() == pytest.approx(1.0)
+    met_once = any(sum(shape_of(t) == s for t in texts) == 1 for s in seen)
+    lengths = {len(t) for t in texts}
+    for n in lengths:
+        mine = [s for s in unseen if len(s) == n]
+        assert len(mine) <= max_unseen
+        assert bool(mine) == (
+            met_once and max_unseen > 0 and 2**n > sum(len(s) == n for s in seen)
+        )
+        others = [
+            "".join(s)
+            for s in itertools.product("LD", repeat=n)
+            if "".join(s) not in seen and "".join(s) not in mine
+        ]
+        if mine and others:  # kept: at least as likely as any left out
+            assert (
+                min(_positional(texts, s) for s in mine)
+                >= max(_positional(texts, s) for s in others) - 1e-12
+            )
+    assert all(len(s) in lengths for s in unseen)

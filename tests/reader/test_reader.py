@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from platevision.datasets import load_plates, make_plates
 from platevision.exceptions import PlateNotFoundWarning
 from platevision.metrics import box_iou
-from platevision.reader import PlateReader
+from platevision.reader import PlateReader, shape_of
 from platevision.reader._reader import (
     _as_uint8_grey,
     _cut_tile,
@@ -129,6 +129,27 @@ def test_patterns_are_learned_from_the_training_texts(plates):
     reader = PlateReader(restorer=_quick_restorer(), random_state=0)
     reader.fit(plates.images[:20], plates.target[:20])
     assert reader.patterns_ == ("LLLDDDD",)
+
+
+def test_learned_patterns_read_a_form_the_training_texts_do_not_show(reader):
+    """Training texts of many forms, some met once, suggest that new forms come:
+    plates of a form none of them shows are read, which the texts' shapes
+    alone cannot read."""
+    texts = ["ABC1234"] * 6 + ["AB12345", "A1B2345", "ABCD123", "1ABC234"]
+    new = make_plates(12, pattern="LLDLDDD", random_state=5)
+    learned = copy.copy(reader)
+    learned.patterns = None
+    learned._learn_patterns(texts)
+    assert "LLDLDDD" in learned.patterns_
+    strict = copy.copy(reader)
+    strict.patterns = sorted({shape_of(t) for t in texts})
+    strict._learn_patterns(texts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PlateNotFoundWarning)
+        backed_off = learned.predict(new.images, boxes=new.boxes)
+        shapes_only = strict.predict(new.images, boxes=new.boxes)
+    assert np.mean(backed_off == new.target) >= 0.5
+    assert not np.any(shapes_only == new.target)
 
 
 def test_pattern_priors_follow_the_training_texts_half_way(plates):

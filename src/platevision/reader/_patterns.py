@@ -264,8 +264,8 @@ def learned_patterns(
     seen = sorted(counts)
     priors = {s: (1 - beta) * counts[s] / len(texts) for s in seen}
     plain = [s for s in shapes if set(s) <= {"L", "D"}]  # letters and digits only
-    unseen: list[str] = []
-    for n in sorted({len(s) for s in plain}) if beta > 0 else ():
+    unseen: list[str] = []  # none where no shape is met once (beta 0)
+    for n in sorted({len(s) for s in plain}) if beta > 0 else []:
         same = [s for s in plain if len(s) == n]
         letters = np.array([sum(s[i] == "L" for s in same) for i in range(n)])
         log_q = np.log(np.column_stack([letters + 1.0, len(same) - letters + 1.0]))
@@ -278,8 +278,7 @@ def learned_patterns(
         new = [shape for shape in likeliest if shape not in counts][:max_unseen]
         unseen.extend(new)
         priors.update((s, share * float(np.exp(_shape_log_q(s, log_q)))) for s in new)
-    priors = [priors[s] for s in seen + unseen]
-    weights = np.asarray(priors, dtype=float)
+    weights = np.array([priors[s] for s in seen + unseen])
     return tuple(seen + unseen), weights / weights.sum()
 
 
