@@ -89,6 +89,7 @@ class PlatePattern:
         return None if self.positions is None else len(self.positions)
 
 
+@lru_cache(maxsize=4096)
 def _parse_one(source: str) -> PlatePattern:
     tokens = _TOKEN.findall(source)
     if (
@@ -390,6 +391,53 @@ def _joined(classes: tuple[str, ...], chars: np.ndarray) -> np.ndarray:
     return np.array(["".join(lookup[row].tolist()) for row in chars], dtype=object)
 
 
+@lru_cache(maxsize=64)
+def _runs_planned(
+    patterns: tuple[PlatePattern, ...],
+    priors: tuple[float, ...],
+    n: int,
+    classes: tuple[str, ...],
+) -> tuple[
+    list[tuple[PlatePattern, tuple[int, ...]]],
+    np.ndarray,
+    np.ndarray,
+    list[tuple[tuple[int, bool], np.ndarray, np.ndarray, np.ndarray | None]],
+]:
+    """Every run of blobs of a row of ``n`` the patterns can read (pattern by
+    pattern, left to right, a pattern of prior 0 none), each run's prior, and
+    which runs are a pattern's (not a regular expression's), and the runs by
+    length and kind: their indices, blobs and the classes their positions
+    allow (None for a regular expression). Kept: they are the same for every
+    row of ``n`` blobs a reader reads."""
+    runs: list[tuple[PlatePattern, tuple[int, ...]]] = []
+    run_prior: list[float] = []
+    for pattern, pattern_prior in zip(patterns, priors, strict=True):
+        if pattern_prior <= 0:
+            continue
+        found = _runs_of(pattern, n)
+        runs.extend((pattern, blobs) for blobs in found)
+        run_prior.extend([pattern_prior] * len(found))
+    groups: dict[tuple[int, bool], list[int]] = {}
+    for r, (pattern, blobs) in enumerate(runs):
+        groups.setdefault((len(blobs), pattern.regex is not None), []).append(r)
+    plan = []
+    for (m, is_regex), members in groups.items():
+        taken = np.array([runs[r][1] for r in members]).reshape(len(members), m)
+        allowed = None
+        if not is_regex:
+            allowed = np.stack([_allowed(runs[r][0], classes) for r in members])
+            allowed.setflags(write=False)
+        index = np.array(members)
+        for array in (index, taken):
+            array.setflags(write=False)  # shared by every call: never changed
+        plan.append(((m, is_regex), index, taken, allowed))
+    prior = np.asarray(run_prior, dtype=float)
+    fixed = np.array([pattern.regex is None for pattern, _ in runs], dtype=bool)
+    for array in (prior, fixed):
+        array.setflags(write=False)
+    return runs, prior, fixed, plan
+
+
 def decode_row(
     proba: np.ndarray,
     classes: Sequence[str],
@@ -423,22 +471,11 @@ def decode_row(
     log_p = np.log(np.clip(proba, 1e-12, 1.0))
     classes = tuple(str(c) for c in classes)
     priors = _pattern_priors(weights, len(patterns))
-    # Every run of blobs a pattern can read: pattern by pattern, left to right.
-    runs: list[tuple[PlatePattern, tuple[int, ...]]] = []
-    run_prior: list[float] = []
-    for pattern, pattern_prior in zip(patterns, priors, strict=True):
-        if pattern_prior <= 0:  # a pattern of prior 0 reads nothing
-            continue
-        found = _runs_of(pattern, n)
-        runs.extend((pattern, blobs) for blobs in found)
-        run_prior.extend([pattern_prior] * len(found))
+    runs, prior, fixed, plan = _runs_planned(
+        tuple(patterns), tuple(priors.tolist()), n, classes
+    )
     if not runs:
         return [], -np.inf
-    prior = np.asarray(run_prior)
-    # The runs of one length and kind (pattern or regular expression) at once.
-    groups: dict[tuple[int, bool], list[int]] = {}
-    for r, (pattern, blobs) in enumerate(runs):
-        groups.setdefault((len(blobs), pattern.regex is not None), []).append(r)
     lengths = np.array([len(blobs) for _, blobs in runs])
     skip_nats = skip_cost * (n - lengths)
     skipped = np.exp(-skip_nats)
@@ -446,21 +483,19 @@ def decode_row(
     best = np.empty(len(runs))
     log_mass = np.empty(len(runs))
     blocks = {}
-    masks = {id(p): _allowed(p, classes) for p in patterns if p.regex is None}
-    for (m, is_regex), members in groups.items():
-        taken = np.array([runs[r][1] for r in members])
+    groups = {}
+    for key, members, taken, allowed in plan:
         block = log_p[taken]
-        if not is_regex:
-            allowed = np.stack([masks[id(runs[r][0])] for r in members])
+        if allowed is not None:
             block = np.where(allowed, block, -np.inf)
-        blocks[m, is_regex] = block
+        blocks[key] = block
+        groups[key] = members
         best[members] = log_prior[members] + block.max(axis=2).sum(axis=1)
         # exp(block) is the clipped probability (or 0 where not allowed).
         log_mass[members] = np.log(np.exp(block).sum(axis=2)).sum(axis=1)
     # A run whose best string is _NEGLIGIBLE nats below the best string of a
     # pattern without a regular expression (its best possible is reached) adds
     # less than e^-_NEGLIGIBLE to any probability: its strings are not listed.
-    fixed = np.array([pattern.regex is None for pattern, _ in runs])
     floor = best[fixed].max() - _NEGLIGIBLE if fixed.any() else -np.inf
     # Each listed string's weight, text and run; runs of a regular expression
     # keep only the strings it matches, and those make up its mass.
