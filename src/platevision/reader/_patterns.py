@@ -329,9 +329,18 @@ def _top_strings(log_q: np.ndarray, n_best: int) -> tuple[np.ndarray, np.ndarray
     """
     n_runs, m, n_classes = log_q.shape
     width = min(n_best, n_classes)
-    run = np.arange(n_runs)[:, None]
     order = np.argsort(-log_q, axis=2, kind="stable")[:, :, :width]
-    values = log_q[run[:, :, None], np.arange(m)[None, :, None], order]
+    return _beam(np.take_along_axis(log_q, order, axis=2), order, n_best)
+
+
+def _beam(
+    values: np.ndarray, order: np.ndarray, n_best: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_top_strings` given each position's likeliest classes, best
+    first: their log-probabilities ``values`` and indices ``order``, both
+    (n_runs, m, width)."""
+    n_runs, m, width = values.shape
+    run = np.arange(n_runs)[:, None]
     scores = values[:, 0, :]
     chars = order[:, 0, :, None]
     for j in range(1, m):
@@ -401,14 +410,16 @@ def _runs_planned(
     list[tuple[PlatePattern, tuple[int, ...]]],
     np.ndarray,
     np.ndarray,
+    np.ndarray,
     list[tuple[tuple[int, bool], np.ndarray, np.ndarray, np.ndarray | None]],
 ]:
     """Every run of blobs of a row of ``n`` the patterns can read (pattern by
     pattern, left to right, a pattern of prior 0 none), each run's prior, and
-    which runs are a pattern's (not a regular expression's), and the runs by
-    length and kind: their indices, blobs and the classes their positions
-    allow (None for a regular expression). Kept: they are the same for every
-    row of ``n`` blobs a reader reads."""
+    which runs are a pattern's (not a regular expression's), the distinct sets
+    of classes the patterns' positions allow (n_sets, n_classes), and the runs
+    by length and kind: their indices, blobs, and the set each position allows
+    (None for a regular expression). Kept: they are the same for every row of
+    ``n`` blobs a reader reads."""
     runs: list[tuple[PlatePattern, tuple[int, ...]]] = []
     run_prior: list[float] = []
     for pattern, pattern_prior in zip(patterns, priors, strict=True):
@@ -420,22 +431,33 @@ def _runs_planned(
     groups: dict[tuple[int, bool], list[int]] = {}
     for r, (pattern, blobs) in enumerate(runs):
         groups.setdefault((len(blobs), pattern.regex is not None), []).append(r)
+    sets: dict[bytes, int] = {}  # each distinct set of classes allowed
+    rows: list[np.ndarray] = []
     plan = []
     for (m, is_regex), members in groups.items():
         taken = np.array([runs[r][1] for r in members]).reshape(len(members), m)
-        allowed = None
+        kinds = None
         if not is_regex:
-            allowed = np.stack([_allowed(runs[r][0], classes) for r in members])
-            allowed.setflags(write=False)
-        index = np.array(members)
-        for array in (index, taken):
-            array.setflags(write=False)  # shared by every call: never changed
-        plan.append(((m, is_regex), index, taken, allowed))
+            kinds = np.empty((len(members), m), dtype=np.intp)
+            for k, r in enumerate(members):
+                for j, row in enumerate(_allowed(runs[r][0], classes)):
+                    key = row.tobytes()
+                    if key not in sets:
+                        sets[key] = len(rows)
+                        rows.append(row)
+                    kinds[k, j] = sets[key]
+        plan.append(((m, is_regex), np.array(members), taken, kinds))
     prior = np.asarray(run_prior, dtype=float)
     fixed = np.array([pattern.regex is None for pattern, _ in runs], dtype=bool)
-    for array in (prior, fixed):
-        array.setflags(write=False)
-    return runs, prior, fixed, plan
+    allowed = np.array(rows, dtype=bool).reshape(len(rows), len(classes))
+    for array in (
+        prior,
+        fixed,
+        allowed,
+        *(a for p in plan for a in p[1:] if a is not None),
+    ):
+        array.setflags(write=False)  # shared by every call: never changed
+    return runs, prior, fixed, allowed, plan
 
 
 def decode_row(
@@ -471,7 +493,7 @@ def decode_row(
     log_p = np.log(np.clip(proba, 1e-12, 1.0))
     classes = tuple(str(c) for c in classes)
     priors = _pattern_priors(weights, len(patterns))
-    runs, prior, fixed, plan = _runs_planned(
+    runs, prior, fixed, allowed, plan = _runs_planned(
         tuple(patterns), tuple(priors.tolist()), n, classes
     )
     if not runs:
@@ -480,19 +502,25 @@ def decode_row(
     skip_nats = skip_cost * (n - lengths)
     skipped = np.exp(-skip_nats)
     log_prior = np.log(prior) - skip_nats
+    # A pattern's position reads a blob's classes of one set: each blob read
+    # once per set (its best, its mass, its likeliest classes), not per run.
+    by_set = np.where(allowed[:, None, :], log_p[None], -np.inf)  # (sets, n, C)
+    set_best = by_set.max(axis=2)
+    # exp of the clipped log-probabilities (0 where not allowed).
+    set_log_mass = np.log(np.exp(by_set).sum(axis=2))
+    width = min(n_readings, len(classes))
+    set_order = np.argsort(-by_set, axis=2, kind="stable")[:, :, :width]
+    set_values = np.take_along_axis(by_set, set_order, axis=2)
     best = np.empty(len(runs))
     log_mass = np.empty(len(runs))
-    blocks = {}
-    groups = {}
-    for key, members, taken, allowed in plan:
-        block = log_p[taken]
-        if allowed is not None:
-            block = np.where(allowed, block, -np.inf)
-        blocks[key] = block
-        groups[key] = members
-        best[members] = log_prior[members] + block.max(axis=2).sum(axis=1)
-        # exp(block) is the clipped probability (or 0 where not allowed).
-        log_mass[members] = np.log(np.exp(block).sum(axis=2)).sum(axis=1)
+    for _, members, taken, kinds in plan:
+        if kinds is None:
+            block = log_p[taken]
+            best[members] = log_prior[members] + block.max(axis=2).sum(axis=1)
+            log_mass[members] = np.log(np.exp(block).sum(axis=2)).sum(axis=1)
+        else:
+            best[members] = log_prior[members] + set_best[kinds, taken].sum(axis=1)
+            log_mass[members] = set_log_mass[kinds, taken].sum(axis=1)
     # A run whose best string is _NEGLIGIBLE nats below the best string of a
     # pattern without a regular expression (its best possible is reached) adds
     # less than e^-_NEGLIGIBLE to any probability: its strings are not listed.
@@ -504,13 +532,16 @@ def decode_row(
     owners: list[np.ndarray] = []
     masses = prior * np.exp(log_mass) * skipped
     masses[~fixed] = 0.0
-    for (m, is_regex), members in groups.items():
+    for (_, is_regex), members, taken, kinds in plan:
         chosen = np.flatnonzero(best[members] >= floor)
         if chosen.size == 0:
             continue
-        n_best = 20 * n_readings if is_regex else n_readings
-        scores, chars = _top_strings(blocks[m, is_regex][chosen], n_best)
-        runs_listed = np.asarray(members)[chosen]
+        if kinds is None:
+            scores, chars = _top_strings(log_p[taken[chosen]], 20 * n_readings)
+        else:
+            picked = kinds[chosen], taken[chosen]
+            scores, chars = _beam(set_values[picked], set_order[picked], n_readings)
+        runs_listed = members[chosen]
         # A pattern's strings under the floor are negligible too; a regular
         # expression's all count towards its mass.
         cut = -np.inf if is_regex else floor - log_prior[runs_listed, None]
