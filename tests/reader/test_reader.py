@@ -146,10 +146,21 @@ def test_learned_patterns_read_a_form_the_training_texts_do_not_show(reader):
     strict._learn_patterns(texts)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PlateNotFoundWarning)
-        backed_off = learned.predict(new.images, boxes=new.boxes)
-        shapes_only = strict.predict(new.images, boxes=new.boxes)
-    assert np.mean(backed_off == new.target) >= 0.5
-    assert not np.any(shapes_only == new.target)
+        backed_off = learned.read(new.images, boxes=new.boxes)
+        shapes_only = strict.read(new.images, boxes=new.boxes)
+
+    def among_readings(found, best_only):
+        return sum(
+            bool(plates)
+            and text in [t for t, _ in plates[0].readings[: 1 if best_only else None]]
+            for plates, text in zip(found, new.target, strict=True)
+        )
+
+    # With the quick recogniser (the latest and the oldest versions): 8 and 5
+    # best readings right, the truth among the readings for 9 and 7.
+    assert among_readings(backed_off, best_only=True) >= 4
+    assert among_readings(backed_off, best_only=False) >= 6
+    assert among_readings(shapes_only, best_only=False) == 0
 
 
 def test_pattern_priors_follow_the_training_texts_half_way(plates):
