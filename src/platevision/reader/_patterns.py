@@ -274,11 +274,14 @@ def learned_patterns(
         share = beta * len(same) / len(plain)
         for shape in set(same):
             priors[shape] += share * float(np.exp(_shape_log_q(shape, log_q)))
-        _, chars = _top_strings(log_q[None], len(set(same)) + max_unseen)
-        likeliest = ("".join("LD"[k] for k in picks) for picks in chars[0])
-        new = [shape for shape in likeliest if shape not in counts][:max_unseen]
-        unseen.extend(new)
-        priors.update((s, share * float(np.exp(_shape_log_q(s, log_q)))) for s in new)
+        scores, chars = _top_strings(log_q[None], len(set(same)) + max_unseen)
+        likeliest = (
+            ("".join("LD"[k] for k in picks), float(score))
+            for picks, score in zip(chars[0], scores[0], strict=True)
+        )
+        new = [(s, score) for s, score in likeliest if s not in counts][:max_unseen]
+        unseen.extend(s for s, _ in new)
+        priors.update((s, share * float(np.exp(score))) for s, score in new)
     weights = np.array([priors[s] for s in seen + unseen])
     return tuple(seen + unseen), weights / weights.sum()
 
@@ -411,11 +414,12 @@ def _runs_planned(
     np.ndarray,
     np.ndarray,
     np.ndarray,
+    np.ndarray,
     list[tuple[tuple[int, bool], np.ndarray, np.ndarray, np.ndarray | None]],
 ]:
     """Every run of blobs of a row of ``n`` the patterns can read (pattern by
-    pattern, left to right, a pattern of prior 0 none), each run's prior, and
-    which runs are a pattern's (not a regular expression's), the distinct sets
+    pattern, left to right, a pattern of prior 0 none), each run's prior and
+    length, which runs are a pattern's (not a regular expression's), the distinct sets
     of classes the patterns' positions allow (n_sets, n_classes), and the runs
     by length and kind: their indices, blobs, and the set each position allows
     (None for a regular expression). Kept: they are the same for every row of
@@ -448,16 +452,18 @@ def _runs_planned(
                     kinds[k, j] = sets[key]
         plan.append(((m, is_regex), np.array(members), taken, kinds))
     prior = np.asarray(run_prior, dtype=float)
+    lengths = np.array([len(blobs) for _, blobs in runs], dtype=np.intp)
     fixed = np.array([pattern.regex is None for pattern, _ in runs], dtype=bool)
     allowed = np.array(rows, dtype=bool).reshape(len(rows), len(classes))
     for array in (
         prior,
+        lengths,
         fixed,
         allowed,
         *(a for p in plan for a in p[1:] if a is not None),
     ):
         array.setflags(write=False)  # shared by every call: never changed
-    return runs, prior, fixed, allowed, plan
+    return runs, prior, lengths, fixed, allowed, plan
 
 
 def decode_row(
@@ -493,12 +499,11 @@ def decode_row(
     log_p = np.log(np.clip(proba, 1e-12, 1.0))
     classes = tuple(str(c) for c in classes)
     priors = _pattern_priors(weights, len(patterns))
-    runs, prior, fixed, allowed, plan = _runs_planned(
+    runs, prior, lengths, fixed, allowed, plan = _runs_planned(
         tuple(patterns), tuple(priors.tolist()), n, classes
     )
     if not runs:
         return [], -np.inf
-    lengths = np.array([len(blobs) for _, blobs in runs])
     skip_nats = skip_cost * (n - lengths)
     skipped = np.exp(-skip_nats)
     log_prior = np.log(prior) - skip_nats

@@ -589,8 +589,8 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         return self
 
     def _learn_patterns(self, texts: list[str]) -> None:
-        """Set ``patterns_`` (given, or the shapes of ``texts``) and their
-        priors from ``texts``."""
+        """Set ``patterns_`` (given, or learned from ``texts``: their shapes
+        and the likeliest unseen ones) and their priors from ``texts``."""
         if self.patterns is None:
             self.patterns_, self.pattern_priors_ = learned_patterns(texts)
             return
