@@ -210,11 +210,15 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         How damaged pixels are filled.
     n_candidates : int, default=5
         Characters the proposal keeps for the evidence step.
-    n_augment : int, default=8
+    n_augment : int, default=32
         Damaged copies of each training tile the proposal learns from (0 for
         none); kinds cycle through :data:`~platevision.datasets.DAMAGE_KINDS`,
         severities are uniform in [0, 0.8]. More copies make a slower fit and
-        a proposal that holds up better under damage.
+        a proposal that holds up better under damage, up to about 32 (fitted
+        on half of the benchmark's real training tiles and read on the other
+        half, mean top-1 over clean tiles and 7 kinds and severities of
+        damage, 2 seeds: 8 copies 0.847, 16 0.857, 32 0.865, 64 0.866; the
+        fit took 39, 70, 124 and 230 s).
     jitter : bool, default=True
         Before it is damaged, each copy is also changed a little as characters
         cut from photos differ: its box a pixel or two off, turned up to 4
@@ -328,7 +332,7 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         mask: str = "auto",
         inpainting: str = "biharmonic",
         n_candidates: int = 5,
-        n_augment: int = 8,
+        n_augment: int = 32,
         jitter: bool = True,
         hidden_layer_sizes: tuple[int, ...] = (512,),
         n_proposals: int = 3,
