@@ -268,10 +268,11 @@ def test_a_model_saved_before_a_parameter_existed_keeps_its_old_behaviour(tmp_pa
     )
     reader = PlateReader("LLLDDDD", restorer=restorer, random_state=0)
     reader.fit(plates.images[:12], plates.target[:12], boxes=plates.boxes[:12])
-    # As written before PlateReader had max_pixels and row_temperature, and the
-    # restorer ink and an ensemble of proposal networks.
+    # As written before PlateReader had max_pixels, row_temperature and
+    # max_rows_read, and the restorer ink and an ensemble of proposal networks.
     del reader.max_pixels
     del reader.row_temperature
+    del reader.max_rows_read
     del reader.restorer_.ink
     del reader.restorer_.n_proposals
     reader.restorer_.proposal_ = reader.restorer_.proposals_.pop()
@@ -281,6 +282,7 @@ def test_a_model_saved_before_a_parameter_existed_keeps_its_old_behaviour(tmp_pa
     loaded = platevision.load(platevision.save(reader, tmp_path / "old.skops"))
     assert loaded.get_params()["max_pixels"] is None  # looked at full size
     assert loaded.row_temperature == 0.0  # read the best ranked row only
+    assert loaded.max_rows_read == 8
     assert loaded.restorer_.ink == "auto"  # told the polarity tile by tile
     assert loaded.restorer_.n_proposals == 1
     assert len(loaded.restorer_.proposals_) == 1
@@ -288,6 +290,7 @@ def test_a_model_saved_before_a_parameter_existed_keeps_its_old_behaviour(tmp_pa
     assert clone(loaded).max_pixels is None
     reader.max_pixels, reader.restorer_.ink = None, "auto"
     reader.row_temperature = 0.0
+    reader.max_rows_read = 8
     reader.restorer_.n_proposals = 1
     reader.restorer_.proposals_ = [reader.restorer_.proposal_]
     expected = reader.predict(plates.images[12:])

@@ -211,6 +211,7 @@ def test_fit_needs_one_text_per_photo_and_readable_plates(plates):
         ({"patterns": 7}, "patterns"),
         ({"template_weight": -1.0}, "template_weight"),
         ({"row_temperature": -0.5}, "row_temperature"),
+        ({"max_rows_read": 0}, "max_rows_read"),
     ],
 )
 def test_bad_parameters_are_named(plates, params, match):
@@ -624,3 +625,31 @@ def test_a_plates_characters_are_those_of_its_best_text(reader, plates):
             assert box_iou(plate.box, best[0].box)[0] >= 0.3
             assert len(plate.char_boxes) == len(plate.text)
             assert sum(p for _, p in plate.readings) <= 1.0 + 1e-9
+
+
+def test_at_most_max_rows_read_rows_are_read_a_photo(reader, plates, monkeypatch):
+    import platevision.reader._reader as module
+
+    calls = []
+
+    def counted(proba, *args, **kwargs):
+        calls.append(len(proba))
+        return decode_row(proba, *args, **kwargs)
+
+    decode_row = module.decode_row
+    monkeypatch.setattr(module, "decode_row", counted)
+    images = plates.images[40:46]
+    read = {}
+    for n_rows in (1, 3, 12):
+        calls.clear()
+        few = copy.deepcopy(reader).set_params(max_rows_read=n_rows)
+        read[n_rows] = [found[0].text if found else "" for found in few.read(images)]
+        per_photo = len(calls) / len(images)
+        # Every row read is decoded once.
+        assert per_photo <= n_rows
+        if n_rows == 3:
+            # The synthetic photos hold more candidate rows than that.
+            assert per_photo == 3
+    # The rows the verifier ranks first hold the plate: one row reads it.
+    assert np.mean(np.array(read[1]) == plates.target[40:46]) >= 0.5
+    assert read[12] == reader.predict(images).tolist()
