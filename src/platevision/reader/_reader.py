@@ -299,8 +299,8 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         readers of 5 folds, 8 rows -> 12: US exact 135 -> 139 of 222, top-5
         159 -> 161, broken plates' exact 105 -> 109 and top-5 134 -> 139 (16
         rows: exact 141, broken exact 107). In the benchmark run, US photos
-        took 98 -> 115 ms (decoding the about 150 learned patterns costs 4 ms
-        a row) and BR 89 -> 93 ms; BR exact 106 -> 105 of 114.
+        took 98 -> 115 ms (each more row is decoded with the about 150
+        learned patterns) and BR 89 -> 93 ms; BR exact 106 -> 105 of 114.
     max_plates : int, default=1
         Most plates read per photo, best first. Rows whose boxes overlap (IoU
         >= 0.3) the best ranked row of a plate are that plate's rows.
