@@ -20,10 +20,10 @@ data only, so it runs offline.
 # -------------------------
 # Twenty tiles of each of the 36 characters. The restorer breaks copies of them
 # itself to learn what damage looks like, and keeps some apart to calibrate its
-# probabilities. Three broken copies of each tile here, against the default 8,
+# probabilities. Three broken copies of each tile here, against the default 32,
 # so that the example runs in well under a minute; the default reads broken
-# characters a little better. Its three proposal networks are fitted in
-# parallel, one per processor (``n_jobs=-1``).
+# characters better (see the restoration guide for how much). Its three
+# proposal networks are fitted in parallel, one per processor (``n_jobs=-1``).
 import matplotlib.pyplot as plt
 import numpy as np
 

@@ -237,6 +237,9 @@ def test_mask_errors_name_the_mask(restorer, test_set):
         )
     with pytest.raises(ValueError, match="one mask per tile"):
         restorer.predict(test_set.images[:2], masks=[np.zeros((32, 20), bool)])
+    # One tile's mask passed bare: not taken for 32 masks of 20 pixels.
+    with pytest.raises(ValueError, match=r"got one \(32, 20\) array.*\[mask\]"):
+        restorer.predict(test_set.images[:1], masks=np.zeros((32, 20), bool))
 
 
 def test_classes_with_a_single_tile_and_alphabets(train):

@@ -80,7 +80,14 @@ def _log_softmax(logits: np.ndarray) -> np.ndarray:
 def _check_masks(masks: Any, tiles: list[Tile]) -> list[np.ndarray] | None:
     if masks is None:
         return None
-    masks = list(masks) if not isinstance(masks, np.ndarray) else list(masks)
+    if isinstance(masks, np.ndarray) and masks.ndim == 2:
+        msg = (
+            f"masks must hold one (M, N) mask per tile ({len(tiles)}), as a "
+            f"sequence or an (n_samples, M, N) array; got one {masks.shape} array "
+            "(for one tile, pass [mask])."
+        )
+        raise ValueError(msg)
+    masks = list(masks)
     if len(masks) != len(tiles):
         msg = f"masks must hold one mask per tile ({len(tiles)}); got {len(masks)}."
         raise ValueError(msg)
@@ -257,6 +264,9 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         Canonical ink maps of the prototypes.
     bank_labels_ : ndarray of shape (n_prototypes_total,)
         Class index of each prototype.
+    class_prior_ : ndarray of shape (n_classes,)
+        The classes' frequencies among the training tiles: the probabilities of
+        a tile without evidence (see Notes).
     fusion_weights_ : ndarray of shape (5,)
         How proposal and evidence combine, fitted on held-out training tiles
         (clean and broken) by minimising the log-loss: the logit of a character
@@ -277,8 +287,10 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
     :meth:`predict`, :meth:`predict_proba`, :meth:`readings`, :meth:`restore`
     and :meth:`score`; in a :class:`~sklearn.pipeline.Pipeline` request them
     with ``set_predict_request(masks=True)`` (scikit-learn metadata routing).
-    A flat tile (no contrast) carries no evidence: its probabilities are the
-    class frequencies of the training set.
+    A flat tile (no contrast), or one whose mask covers all of it, carries no
+    evidence: its probabilities are the class frequencies of the training set
+    (``class_prior_``; all alike when the classes were trained alike), the
+    honest answer when nothing is seen.
 
     Examples
     --------
