@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import string
 
 import numpy as np
@@ -47,6 +48,24 @@ def test_a_regular_expression_is_kept_as_one():
     (pattern,) = parse_patterns(r"^[A-Z]{2}\d+$")
     assert pattern.length is None
     assert pattern.regex.fullmatch("AB123")
+
+
+def test_region_keys_in_a_sequence_stand_for_their_patterns():
+    sources = [p.source for p in parse_patterns(["br", "Uk", "LLL-DDDD"])]
+    assert sources == [*REGION_PATTERNS["br"], *REGION_PATTERNS["uk"], "LLL-DDDD"]
+
+
+@pytest.mark.parametrize("in_a_list", [False, True])
+def test_a_compiled_expression_is_a_regular_expression_with_its_flags(in_a_list):
+    # Its text would read as a pattern of letters and digits: it must not.
+    compiled = re.compile("[a-z]D", re.IGNORECASE)
+    (pattern,) = parse_patterns([compiled] if in_a_list else compiled)
+    assert pattern.length is None
+    assert pattern.regex.fullmatch("AD")
+    assert not pattern.regex.fullmatch("A1")
+    # The source kept (as a fitted reader keeps it) parses to the same.
+    (again,) = parse_patterns(pattern.source)
+    assert again.regex.pattern == pattern.regex.pattern
 
 
 @pytest.mark.parametrize(

@@ -131,38 +131,51 @@ def _parse_one(source: str) -> PlatePattern:
 
 
 def parse_patterns(patterns: Any) -> tuple[PlatePattern, ...]:
-    """Parse a region key, one pattern string or a sequence of them.
+    """Parse a region key, one pattern string or compiled regular expression,
+    or a sequence of them (region keys in it stand for their patterns).
 
     Examples
     --------
+    >>> import re
     >>> from platevision.reader._patterns import parse_patterns
     >>> [p.source for p in parse_patterns("br")]
     ['LLLDDDD', 'LLLDLDD']
+    >>> [p.source for p in parse_patterns(["uk", "LLL-DDDD"])]
+    ['LLDDLLL', 'LLL-DDDD']
     >>> parse_patterns("LL[0-4]D")[0].length
     4
+    >>> parse_patterns(re.compile("[A-Z]{3}[0-9]{4}"))[0].regex is not None
+    True
     """
-    if isinstance(patterns, str):
-        sources: Iterable[Any] = REGION_PATTERNS.get(patterns.lower(), (patterns,))
-    elif isinstance(patterns, re.Pattern):
-        sources = (patterns.pattern,)
-    else:
-        sources = patterns
+    if isinstance(patterns, str | re.Pattern):
+        patterns = (patterns,)
     parsed = []
-    for source in sources:
-        if isinstance(source, re.Pattern):
-            source = source.pattern
-        if not isinstance(source, str) or not source:
-            msg = (
-                "patterns must be a region key "
-                f"({', '.join(sorted(REGION_PATTERNS))}), a non-empty pattern string "
-                f"or regular expression, or a sequence of them; got {source!r}."
-            )
-            raise ValueError(msg)
-        parsed.append(_parse_one(source))
+    for item in patterns:
+        for source in _sources(item):
+            parsed.append(_parse_one(source))
     if not parsed:
         msg = "patterns must name at least one pattern; got an empty sequence."
         raise ValueError(msg)
     return tuple(parsed)
+
+
+def _sources(item: Any) -> tuple[str, ...]:
+    """The pattern strings one item of ``patterns`` stands for: a region key's
+    patterns, a pattern string itself, or a compiled regular expression's
+    source anchored (so that it is parsed as a regular expression, never as a
+    pattern of ``L``, ``D`` and ``?``) with its flags written inline."""
+    if isinstance(item, re.Pattern):
+        inline = (("i", re.IGNORECASE), ("s", re.DOTALL), ("x", re.VERBOSE))
+        flags = "".join(letter for letter, flag in inline if item.flags & flag)
+        return (f"{'(?' + flags + ')' if flags else ''}^(?:{item.pattern})$",)
+    if isinstance(item, str) and item:
+        return REGION_PATTERNS.get(item.lower(), (item,))
+    msg = (
+        "patterns must be a region key "
+        f"({', '.join(sorted(REGION_PATTERNS))}), a non-empty pattern string "
+        f"or regular expression, or a sequence of them; got {item!r}."
+    )
+    raise ValueError(msg)
 
 
 def _pattern_priors(
