@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import re
 import warnings
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.model_selection import GridSearchCV
 
 from platevision.datasets import load_plates, make_plates
 from platevision.exceptions import PlateNotFoundWarning
@@ -17,6 +19,7 @@ from platevision.reader import PlateReader, shape_of
 from platevision.reader._reader import (
     _as_uint8_grey,
     _cut_tile,
+    _cut_tiles,
     _mixed_readings,
     _recognise,
 )
@@ -129,6 +132,45 @@ def test_patterns_are_learned_from_the_training_texts(plates):
     reader = PlateReader(restorer=_quick_restorer(), random_state=0)
     reader.fit(plates.images[:20], plates.target[:20])
     assert reader.patterns_ == ("LLLDDDD",)
+
+
+@pytest.mark.parametrize("stack", [np.vstack, np.hstack])
+def test_several_plates_in_a_photo(reader, plates, stack):
+    two = stack([plates.images[40], plates.images[41]])
+    truth = {plates.target[40], plates.target[41]}
+    (one,) = reader.read([two])
+    assert len(one) == 1
+    assert one[0].text in truth
+    # Room for three: the two plates, not a mark of the clutter read as text.
+    many = copy.deepcopy(reader).set_params(max_plates=3)
+    (found,) = many.read([two])
+    assert {plate.text for plate in found} == truth
+    assert box_iou(*(np.asarray(plate.box) for plate in found))[0] == 0
+
+
+def test_model_selection_with_the_boxes_passed_to_fit(plates):
+    # score is exact-plate accuracy, so the reader works in scikit-learn's
+    # model selection; the plate boxes go to fit.
+    search = GridSearchCV(
+        PlateReader("LLLDDDD", restorer=_quick_restorer(), random_state=0),
+        {"n_readings": [1, 3]},
+        cv=2,
+    )
+    search.fit(plates.images[:40], plates.target[:40], boxes=plates.boxes[:40])
+    assert np.all(search.cv_results_["mean_test_score"] >= 0.6)
+    assert search.best_estimator_.n_training_plates_ >= 36  # refitted on all 40
+    assert search.score(plates.images[40:], plates.target[40:]) >= 0.7
+
+
+def test_a_region_key_and_a_compiled_expression_in_a_list(plates):
+    # The key stands for the region's patterns (not the letters B and R), the
+    # compiled expression for itself.
+    reader = PlateReader(
+        ["br", re.compile("Z{7}")], restorer=_quick_restorer(), random_state=0
+    )
+    reader.fit(plates.images[:40], plates.target[:40], boxes=plates.boxes[:40])
+    assert reader.patterns_ == ("LLLDDDD", "LLLDLDD", "^(?:Z{7})$")
+    assert reader.score(plates.images[40:], plates.target[40:]) >= 0.7
 
 
 def test_learned_patterns_read_a_form_the_training_texts_do_not_show(reader):
@@ -657,3 +699,60 @@ def test_at_most_max_rows_read_rows_are_read_a_photo(reader, plates, monkeypatch
     # The rows the verifier ranks first hold the plate: one row reads it.
     assert np.mean(np.array(texts[1]) == plates.target[40:46]) >= 0.5
     assert texts[12] == reader.predict(images).tolist()
+
+
+def _turned(photos, boxes, degrees):
+    """The photos turned by ``degrees`` about their plates, alternately both ways."""
+    import cv2
+
+    out = []
+    for k, (photo, (x, y, w, h)) in enumerate(zip(photos, boxes, strict=True)):
+        turn = cv2.getRotationMatrix2D((x + w / 2, y + h / 2), degrees * (-1) ** k, 1)
+        out.append(
+            cv2.warpAffine(
+                np.asarray(photo),
+                turn,
+                photo.shape[1::-1],
+                borderMode=cv2.BORDER_REPLICATE,
+            )
+        )
+    return out
+
+
+def test_a_tilted_rows_characters_are_cut_upright(plates):
+    from platevision.reader._segment import find_character_rows
+    from platevision.utils._image import resize_image
+
+    def row_and_grey(photo):
+        grey = _as_uint8_grey(photo, 0)
+        rows = [r for r in find_character_rows(grey) if len(r) == 7]
+        assert rows
+        return rows[0], grey
+
+    level_row, level = row_and_grey(plates.images[0])
+    (photo,) = _turned(plates.images[:1], plates.boxes[:1], 12)
+    row, grey = row_and_grey(photo)
+
+    def likeness(tiles):
+        out = []
+        for tile, box in zip(tiles, level_row, strict=True):
+            a = resize_image(tile, (32, 16)).ravel()
+            b = resize_image(_cut_tile(level, box), (32, 16)).ravel()
+            out.append(np.corrcoef(a, b)[0, 1])
+        return np.mean(out)
+
+    upright = likeness(_cut_tiles(grey, row))
+    as_found = likeness([_cut_tile(grey, box) for box in row])
+    assert upright >= 0.9
+    assert upright > as_found + 0.15
+
+
+def test_tilted_plates_are_read_straightened(reader, plates, monkeypatch):
+    from platevision.reader import _segment
+
+    turned = _turned(plates.images[40:], plates.boxes[40:], 12)
+    straightened = reader.score(turned, plates.target[40:])
+    monkeypatch.setattr(_segment, "STRAIGHTEN_FROM", 90.0)  # never
+    as_found = reader.score(turned, plates.target[40:])
+    assert straightened >= 0.6
+    assert straightened > as_found + 0.2

@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 
 from platevision.datasets import make_plates
 from platevision.reader._reader import _as_uint8_grey
-from platevision.reader._segment import find_character_rows
+from platevision.reader._segment import (
+    find_character_rows,
+    level_tilt,
+    row_spreads,
+    row_tilt,
+)
 
 
 def _framed_plate():
@@ -531,3 +536,45 @@ def test_a_row_found_across_the_usual_gaps_is_not_bridged_too():
         assert [r for r in usual + bridged if len(r) == 6]  # found, once
         twice += sum(any(_same_row(r, u) for u in usual) for r in bridged)
     assert twice == 0
+
+
+def _tilted(degrees: float):
+    """A synthetic plate photo turned by ``degrees`` about its plate, its
+    text, and its grey image."""
+    import cv2
+
+    plates = make_plates(1, pattern="LLLDDDD", random_state=3)
+    photo, (x, y, w, h) = plates.images[0], plates.boxes[0]
+    turn = cv2.getRotationMatrix2D((x + w / 2, y + h / 2), degrees, 1.0)
+    turned = cv2.warpAffine(
+        np.asarray(photo),
+        turn,
+        photo.shape[1::-1],
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    return turned, plates.target[0], _as_uint8_grey(turned, 0)
+
+
+@pytest.mark.parametrize("degrees", [-14, -6, 0, 6, 14])
+def test_a_rows_tilt_is_its_line_of_characters(degrees):
+    _, text, grey = _tilted(degrees)
+    rows = [r for r in find_character_rows(grey) if len(r) == len(text)]
+    assert rows
+    row = rows[0]
+    # cv2 turns counter-clockwise for positive angles: the row rises to the
+    # right, and image rows count down.
+    assert row_tilt(row) == pytest.approx(-degrees, abs=1.0)
+    assert level_tilt(row) == (0.0 if abs(degrees) < 3 else np.round(row_tilt(row)))
+    # Measured along its line, the tilted row is as regular as the level one.
+    _, _, level = _tilted(0)
+    (flat,) = [r for r in find_character_rows(level) if len(r) == len(text)]
+    np.testing.assert_allclose(row_spreads(row)[:3], row_spreads(flat)[:3], atol=0.06)
+
+
+def test_a_rows_tilt_ignores_a_box_off_its_line():
+    row = np.array([[10 * k, 2 * k, 8, 20] for k in range(7)])
+    assert row_tilt(row) == pytest.approx(np.degrees(np.arctan(0.2)))
+    row[3, 1] += 15  # one box well below the line
+    assert row_tilt(row) == pytest.approx(np.degrees(np.arctan(0.2)))
+    assert row_tilt(row[:2]) == 0.0
+    assert level_tilt(np.array([[10 * k, 8 * k, 8, 20] for k in range(5)])) == 0.0

@@ -4,6 +4,7 @@ reading."""
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from numbers import Integral, Real
@@ -26,6 +27,7 @@ from platevision.reader._segment import (
     character_rows_in_tiers,
     conform_row,
     extend_row,
+    level_tilt,
     regularise_row,
     row_box,
     row_irregularity,
@@ -58,6 +60,8 @@ _DEFAULT_MARGINS = np.array([0.4, 0.35, 0.4, 0.35])
 #: across the usual gaps before those joined across a bridge; the verifier then
 #: chooses the rows read among them).
 _MAX_ROWS = 48
+#: How far below the best row's rank a further plate may rank (``max_plates``).
+_PLATE_MARGIN = 6.0
 
 
 class PlateReading(NamedTuple):
@@ -183,17 +187,79 @@ def _crop(
     return grey[y0:y1, x0:x1], x0, y0
 
 
-def _cut_tile(grey: np.ndarray, box: Any) -> np.ndarray:
+def _cut_tile(grey: np.ndarray, box: Any, tilt: float = 0.0) -> np.ndarray:
     """A character of box ``(x, y, width, height)``, cut with one pixel of
-    margin, as float in [0, 1]."""
+    margin, as float in [0, 1]; straightened when its row is tilted by
+    ``tilt`` degrees (see :func:`_straight_tile`)."""
+    if tilt:
+        return _straight_tile(grey, box, tilt)
     x, y, w, h = box
     x0, y0 = max(0, x - 1), max(0, y - 1)
     return grey[y0 : y + h + 1, x0 : x + w + 1].astype(np.float64) / 255.0
 
 
+def _straight_tile(grey: np.ndarray, box: Any, tilt: float) -> np.ndarray:
+    """The character of ``box`` turned upright: its row levelled.
+
+    ``box`` is the upright box around a character tilted by ``tilt`` degrees
+    with its row, so it is wider and taller than the character. The
+    character's own extent, along the row and across it, is first that of the
+    rectangle whose tilted box ``box`` would be (a character of width ``cw``
+    and height ``ch`` tilted by ``t`` fills a box ``cw cos t + ch sin t`` wide
+    and ``ch cos t + cw sin t`` high; at least 1 pixel wide and 0.85 of the
+    box high), about the box's centre. A character fuller at its middle than
+    at its corners (an ``O``, a ``V``) fills a smaller box, so the extent is
+    grown to the box's ink (its pixels darker than Otsu's threshold, every
+    piece of a broken character) by at most half of what the tilt adds to the
+    box (``h sin t`` along the row, ``w sin t`` across it): dirt or an
+    occluder that fills the box then does not bring the neighbours' strokes
+    in. The photo is sampled over that extent with the row levelled, with one
+    pixel of margin as :func:`_cut_tile` cuts an upright character.
+    """
+    import cv2
+
+    x, y, w, h = (int(v) for v in box)
+    c, s = float(np.cos(np.radians(tilt))), float(np.sin(np.radians(tilt)))
+    # Along the row (u) and across it (v), in the photo's pixels.
+    cx, cy = x + (w - 1) / 2.0, y + (h - 1) / 2.0
+    cu, cv = c * cx + s * cy, -s * cx + c * cy
+    det = c * c - s * s  # cos 2t > 0 below 45 degrees
+    half_w = max(1.0, (w * c - h * abs(s)) / det) / 2.0
+    half_h = max(0.85 * h, (h * c - w * abs(s)) / det) / 2.0
+    u0, u1, v0, v1 = cu - half_w, cu + half_w, cv - half_h, cv + half_h
+    x0, y0 = max(0, x), max(0, y)
+    patch = np.ascontiguousarray(grey[y0 : y + h, x0 : x + w], dtype=np.uint8)
+    if patch.size and np.ptp(patch) > 0:
+        _, ink = cv2.threshold(patch, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+        rows, cols = np.nonzero(ink)
+        px, py = cols + x0, rows + y0
+        u, v = c * px + s * py, -s * px + c * py
+        # Grown to the ink, by at most half of what the tilt adds to the box.
+        grow_u, grow_v = 0.5 * h * abs(s), 0.5 * w * abs(s)
+        u0 = max(min(u0, u.min() - 0.5), u0 - grow_u)
+        u1 = min(max(u1, u.max() + 0.5), u1 + grow_u)
+        v0 = max(min(v0, v.min() - 0.5), v0 - grow_v)
+        v1 = min(max(v1, v.max() + 0.5), v1 + grow_v)
+    out_w, out_h = int(round(u1 - u0)) + 2, int(round(v1 - v0)) + 2
+    u0, v0 = (u0 + u1) / 2.0 - (out_w - 1) / 2.0, (v0 + v1) / 2.0 - (out_h - 1) / 2.0
+    # Output pixel (i, j) samples the photo at u0 + i along the row and v0 + j
+    # across it: the inverse map.
+    matrix = np.array([[c, -s, c * u0 - s * v0], [s, c, s * u0 + c * v0]])
+    tile = cv2.warpAffine(
+        np.ascontiguousarray(grey),
+        matrix,
+        (out_w, out_h),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    return tile.astype(np.float64) / 255.0
+
+
 def _cut_tiles(grey: np.ndarray, row: np.ndarray) -> list[np.ndarray]:
-    """Each character of a row, as :func:`_cut_tile` cuts it."""
-    return [_cut_tile(grey, box) for box in row]
+    """Each character of a row, as :func:`_cut_tile` cuts it (upright when
+    the row is tilted, :func:`~platevision.reader._segment.level_tilt`)."""
+    tilt = level_tilt(row)
+    return [_cut_tile(grey, box, tilt) for box in row]
 
 
 class PlateReader(AddedParametersMixin, BaseEstimator):
@@ -213,12 +279,14 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
 
     Parameters
     ----------
-    patterns : str, sequence of str or None, default=None
+    patterns : str, re.Pattern, sequence of them or None, default=None
         The plate syntax. A region key (``'br'``, ``'uk'``, ``'us'``,
         ``'mercosur'``, see :data:`~platevision.reader.REGION_PATTERNS`), a pattern
-        string, or a sequence of them. In a pattern, ``L`` is a letter, ``D`` a
-        digit, ``?`` any character, ``[...]`` one of a set and any other character
-        itself (``'LLLDLDD'``); a string that is not a pattern is a regular
+        string, a compiled regular expression, or a sequence of them (a region key
+        in it stands for the region's patterns: ``['br', 'LLL-DDDD']``). In a
+        pattern, ``L`` is a letter, ``D`` a digit, ``?`` any character, ``[...]``
+        one of a set and any other character itself (``'LLLDLDD'``); a string
+        that is not a pattern, or a compiled expression, is a regular
         expression the whole text must match. None learns the patterns from the
         texts given to :meth:`fit`: each text's letters-and-digits shape and,
         as far as the texts suggest forms they do not show (shapes met once),
@@ -303,7 +371,12 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         learned patterns) and BR 89 -> 93 ms; BR exact 106 -> 105 of 114.
     max_plates : int, default=1
         Most plates read per photo, best first. Rows whose boxes overlap (IoU
-        >= 0.3) the best ranked row of a plate are that plate's rows.
+        >= 0.3) the best ranked row of a plate are that plate's rows. A further
+        plate must rank within ``_PLATE_MARGIN`` (6) of the best row's rank (see
+        ``template_weight``): a second plate in a photo looks as much like a
+        plate as the first, the marks of clutter that read as text do not (on
+        synthetic photos of two plates, the second ranked 0 to 2.2 below the
+        first, the best of the clutter 12 to 18 below).
     random_state : int, RandomState instance or None, default=None
         Seeds the default restorer.
     n_jobs : int, default=None
@@ -388,7 +461,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
     }
 
     _parameter_constraints: dict = {
-        "patterns": [str, list, tuple, None],
+        "patterns": [str, re.Pattern, list, tuple, None],
         "restorer": [HasMethods(["fit", "predict_proba"]), None],
         "n_readings": [Interval(Integral, 1, None, closed="left")],
         "ink": [StrOptions({"dark", "light", "both"})],
@@ -708,10 +781,14 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         spans = []
         for row, view in rows:
             views[id(view)] = view
+            tilt = level_tilt(row)
             spans.append(
-                [seen.setdefault((id(view), *map(int, b)), len(seen)) for b in row]
+                [
+                    seen.setdefault((id(view), tilt, *map(int, b)), len(seen))
+                    for b in row
+                ]
             )
-        tiles = [_cut_tile(views[key[0]], key[1:]) for key in seen]
+        tiles = [_cut_tile(views[key[0]], key[2:], key[1]) for key in seen]
         proba, cost = _recognise(self.restorer_, tiles)
         classes = [str(c) for c in self.restorer_.classes_]
         found = []  # per row read as a plate: the row, its readings, evidence
@@ -742,13 +819,14 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         # Best first, each row joins the first plate whose box it overlaps; a
         # row that overlaps none starts a plate, up to ``max_plates``.
         groups: list[list[int]] = []
+        best = max(ranks)
         for i in np.argsort(-np.asarray(ranks), kind="stable").tolist():
             for group in groups:
                 if box_iou(boxes[i], boxes[group[0]])[0] >= 0.3:
                     group.append(i)
                     break
             else:
-                if len(groups) < self.max_plates:
+                if len(groups) < self.max_plates and ranks[i] >= best - _PLATE_MARGIN:
                     groups.append([i])
         plates = []
         for group in groups:

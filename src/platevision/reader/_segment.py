@@ -47,6 +47,11 @@ _CLOSE_STEP = 1.6
 #: Most characters filled at the pitch of the close steps: damage loses one or
 #: two, and a row of scattered marks would be filled with many.
 _MOST_FILLED = 2
+#: Rows tilted by at least this many degrees are levelled (their spreads
+#: measured along their line, their characters cut upright); up to the
+#: second: a steeper line of blobs is not a plate's writing.
+STRAIGHTEN_FROM = 3.0
+STRAIGHTEN_UP_TO = 20.0
 
 
 def _ink(
@@ -212,18 +217,51 @@ def row_box(row: CharacterRow) -> tuple[int, int, int, int]:
     return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
 
 
+def row_tilt(row: CharacterRow) -> float:
+    """The tilt of a row's line of characters, in degrees (positive: the row
+    falls to the right, as image rows count down).
+
+    The median slope between the centres of every pair of characters (the
+    Theil-Sen estimate), so that one box off the line (a mark, a box mended
+    in) does not tilt the row. Rows of fewer than 3 characters have none: 0.
+    """
+    if len(row) < 3:
+        return 0.0
+    cx = row[:, 0] + row[:, 2] / 2.0
+    cy = row[:, 1] + row[:, 3] / 2.0
+    i, j = np.triu_indices(len(row), k=1)
+    run = cx[j] - cx[i]
+    keep = run > 0
+    if not keep.any():
+        return 0.0
+    slope = _median((cy[j] - cy[i])[keep] / run[keep])
+    return float(np.degrees(np.arctan(slope)))
+
+
+def level_tilt(row: CharacterRow) -> float:
+    """The tilt a row is levelled by: its :func:`row_tilt` to the nearest
+    degree, or 0 below ``STRAIGHTEN_FROM`` degrees (level enough as it is)
+    and beyond ``STRAIGHTEN_UP_TO`` (not a line of writing to level)."""
+    tilt = float(np.round(row_tilt(row)))
+    return tilt if STRAIGHTEN_FROM <= abs(tilt) <= STRAIGHTEN_UP_TO else 0.0
+
+
 def row_spreads(row: CharacterRow) -> tuple[float, float, float, float, float]:
     """Spreads of a row's characters, and its pitch in character heights.
 
     The standard deviations of the characters' heights, tops and bottoms
     relative to their median height, of the distances between their centres
     relative to the median distance (the pitch), and the pitch over the median
-    height.
+    height. Tops and bottoms are measured from the row's line when it is
+    tilted (:func:`level_tilt`): a tilted plate is as regular as a level one.
     """
     heights = row[:, 3].astype(float)
     height = max(_median(heights), 1.0)
     tops = row[:, 1].astype(float)
     centres = row[:, 0] + row[:, 2] / 2.0
+    tilt = level_tilt(row)
+    if tilt:  # tops and bottoms about the row's line, not a level one
+        tops = tops - np.tan(np.radians(tilt)) * centres
     steps = np.diff(centres) if len(row) > 1 else np.array([height])
     pitch = max(_median(steps), 1.0)
     return (
