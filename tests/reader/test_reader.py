@@ -756,3 +756,19 @@ def test_tilted_plates_are_read_straightened(reader, plates, monkeypatch):
     as_found = reader.score(turned, plates.target[40:])
     assert straightened >= 0.6
     assert straightened > as_found + 0.2
+
+
+@given(
+    st.integers(-5, 60),
+    st.integers(-5, 40),
+    st.integers(1, 40),
+    st.integers(1, 50),
+    st.sampled_from([-20, -7, -3, 3, 12, 20]),
+    st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_straightened_tile_is_never_empty(x, y, w, h, tilt, seed):
+    grey = np.random.default_rng(seed).integers(0, 256, (48, 64), dtype=np.uint8)
+    tile = _cut_tile(grey, (x, y, w, h), tilt)
+    assert tile.ndim == 2 and min(tile.shape) >= 2
+    assert np.all((tile >= 0) & (tile <= 1))

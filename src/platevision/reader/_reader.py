@@ -267,13 +267,14 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
 
     The reader finds each plate through its characters (dark blobs of character
     shape side by side, found by adaptive thresholding at a few scales, so the
-    lighting and the plate's frame matter little), cuts the characters out,
-    recognises each with a :class:`~platevision.restoration.PlateCharacterRestorer`
-    (so broken, dirty or partly hidden characters are read as well as their
-    remaining strokes allow), and decodes the whole plate with plate syntax
-    priors: the patterns of a region, given or learned from the training texts.
-    The result per plate is its box, its character boxes and its most plausible
-    texts with probabilities.
+    lighting and the plate's frame matter little), cuts the characters out
+    (upright, when the plate is tilted by 3 to 20 degrees), recognises each
+    with a :class:`~platevision.restoration.PlateCharacterRestorer` (so broken,
+    dirty or partly hidden characters are read as well as their remaining
+    strokes allow), and decodes the whole plate with plate syntax priors: the
+    patterns of a region, given or learned from the training texts. The result
+    per plate is its box, its character boxes and its most plausible texts
+    with probabilities.
 
     Read more in the :ref:`User Guide <plate_reader>`.
 
@@ -781,7 +782,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         spans = []
         for row, view in rows:
             views[id(view)] = view
-            tilt = level_tilt(row)
+            tilt = int(level_tilt(row))  # whole degrees
             spans.append(
                 [
                     seen.setdefault((id(view), tilt, *map(int, b)), len(seen))
