@@ -227,14 +227,21 @@ def row_tilt(row: CharacterRow) -> float:
     """
     if len(row) < 3:
         return 0.0
-    cx = row[:, 0] + row[:, 2] / 2.0
-    cy = row[:, 1] + row[:, 3] / 2.0
-    i, j = np.triu_indices(len(row), k=1)
-    run = cx[j] - cx[i]
-    keep = run > 0
-    if not keep.any():
+    # In plain Python: rows are short and many, numpy's overhead would cost
+    # more than the arithmetic (the same slopes and median, bit for bit).
+    boxes = row.tolist()
+    cx = [x + w / 2.0 for x, _, w, _ in boxes]
+    cy = [y + h / 2.0 for _, y, _, h in boxes]
+    slopes = sorted(
+        (cy[j] - cy[i]) / (cx[j] - cx[i])
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if cx[j] > cx[i]
+    )
+    if not slopes:
         return 0.0
-    slope = _median((cy[j] - cy[i])[keep] / run[keep])
+    half = len(slopes) // 2
+    slope = slopes[half] if len(slopes) % 2 else (slopes[half - 1] + slopes[half]) / 2
     return float(np.degrees(np.arctan(slope)))
 
 
