@@ -344,7 +344,8 @@ def ssim_window(shape):
 
 
 def restoration_quality(clean, restored, masks):
-    """PSNR over the pooled masked pixels; mean full-tile SSIM."""
+    """PSNR over the pooled masked pixels; SSIM over them (the mean of the
+    SSIM map, pooled); mean full-tile SSIM."""
     from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
     truth = np.concatenate([c[m] for c, m in zip(clean, masks, strict=True)])
@@ -354,13 +355,16 @@ def restoration_quality(clean, restored, masks):
         if truth.size
         else float("nan")
     )
-    ssim = np.mean(
-        [
-            structural_similarity(c, r, data_range=1.0, win_size=ssim_window(c.shape))
-            for c, r in zip(clean, restored, strict=True)
-        ]
-    )
-    return psnr, float(ssim)
+    tile_ssim, inside = [], []
+    for c, r, m in zip(clean, restored, masks, strict=True):
+        value, local = structural_similarity(
+            c, r, data_range=1.0, win_size=ssim_window(c.shape), full=True
+        )
+        tile_ssim.append(value)
+        inside.append(local[m])
+    pooled = np.concatenate(inside)
+    ssim_inside = float(np.mean(pooled)) if pooled.size else float("nan")
+    return psnr, ssim_inside, float(np.mean(tile_ssim))
 
 
 def mask_quality(found, masks):
@@ -849,20 +853,22 @@ def print_set(report, title, note, run, use_tesseract):
     report()
     window = ssim_window((run["min_side"], run["min_side"]))
     report(
-        "Restoration vs the undamaged tile: PSNR (dB) over the pooled pixels of "
-        "the true mask / mean full-tile SSIM"
+        "Restoration vs the undamaged tile: PSNR (dB) and SSIM over the pooled "
+        "pixels of the true mask / mean full-tile SSIM"
     )
     report(
         f"  (SSIM win_size = 7, or the largest odd number <= the tile's smaller "
-        f"side; {window} on the smallest tile here. Clean: no mask, SSIM only.)"
+        f"side; {window} on the smallest tile here. SSIM in the mask: the mean "
+        "of the SSIM map there. Clean: no mask, full-tile SSIM only.)"
     )
     kinds = list(next(iter(run["restoration"].values())))
     report(f"{'condition':<15}" + "".join(f"{k:>26}" for k in kinds))
     for cond in conds:
         row = f"{cond:<15}"
         for k in kinds:
-            psnr, ssim = run["restoration"][cond][k]
-            row += f"{fmt(psnr, 2) + ' / ' + fmt(ssim):>26}"
+            psnr, inside, ssim = run["restoration"][cond][k]
+            cell = f"{fmt(psnr, 2)} {fmt(inside)} / {fmt(ssim)}"
+            row += f"{cell:>26}"
         report(row)
     report(
         "restore(X) restores each tile as its most probable reading; 'damaged' is "
