@@ -770,5 +770,6 @@ def test_tilted_plates_are_read_straightened(reader, plates, monkeypatch):
 def test_a_straightened_tile_is_never_empty(x, y, w, h, tilt, seed):
     grey = np.random.default_rng(seed).integers(0, 256, (48, 64), dtype=np.uint8)
     tile = _cut_tile(grey, (x, y, w, h), tilt)
-    assert tile.ndim == 2 and min(tile.shape) >= 2
+    assert tile.ndim == 2
+    assert min(tile.shape) >= 2
     assert np.all((tile >= 0) & (tile <= 1))
