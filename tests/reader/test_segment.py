@@ -547,10 +547,7 @@ def _tilted(degrees: float):
     photo, (x, y, w, h) = plates.images[0], plates.boxes[0]
     turn = cv2.getRotationMatrix2D((x + w / 2, y + h / 2), degrees, 1.0)
     turned = cv2.warpAffine(
-        np.asarray(photo),
-        turn,
-        photo.shape[1::-1],
-        borderMode=cv2.BORDER_REPLICATE,
+        np.asarray(photo), turn, photo.shape[1::-1], borderValue=float(np.median(photo))
     )
     return turned, plates.target[0], _as_uint8_grey(turned, 0)
 
@@ -565,10 +562,12 @@ def test_a_rows_tilt_is_its_line_of_characters(degrees):
     # right, and image rows count down.
     assert row_tilt(row) == pytest.approx(-degrees, abs=1.0)
     assert level_tilt(row) == (0.0 if abs(degrees) < 3 else np.round(row_tilt(row)))
-    # Measured along its line, the tilted row is as regular as the level one.
+    # Measured along its line, the tilted row's tops and bottoms are as even as
+    # the level one's (its boxes' heights are not: a tilted character's box
+    # is taller the wider the character).
     _, _, level = _tilted(0)
     (flat,) = [r for r in find_character_rows(level) if len(r) == len(text)]
-    np.testing.assert_allclose(row_spreads(row)[:3], row_spreads(flat)[:3], atol=0.06)
+    np.testing.assert_allclose(row_spreads(row)[1:3], row_spreads(flat)[1:3], atol=0.06)
 
 
 def test_a_rows_tilt_ignores_a_box_off_its_line():
