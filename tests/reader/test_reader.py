@@ -310,12 +310,12 @@ def test_rows_joined_across_usual_gaps_are_kept_before_bridged_ones(
     monkeypatch.setattr(_reader, "_rows_reduced", lambda *args: (usual, bridged))
     grey = np.zeros((50, 50), np.uint8)
     monkeypatch.setattr(_reader, "_MAX_ROWS", 4)
-    kept = [row for row, _ in reader._rows(grey)]  # ink="dark": one view
+    kept = [row for row, _ in reader._rows(grey, "dark")]  # one view
     assert len(kept) == 4
     assert all(a is b for a, b in zip(kept, [*usual, bridged[1]], strict=True))
     usual[2][:, 3] = 12
     monkeypatch.setattr(_reader, "_MAX_ROWS", 2)
-    assert [row[0, 3] for row, _ in reader._rows(grey)] == [12, 10]
+    assert [row[0, 3] for row, _ in reader._rows(grey, "dark")] == [12, 10]
 
 
 def test_a_photo_reduced_to_almost_nothing_reads_nothing_without_a_crash(
@@ -335,13 +335,63 @@ def test_the_restorer_is_told_the_ink_is_dark(reader, plates):
     assert told.restorer_.ink == "light"  # an explicit choice is kept
 
 
-def test_light_ink_is_read_with_ink_light(plates):
+@pytest.mark.parametrize("ink", ["light", "auto"])
+def test_light_ink_is_read_with_ink_light_or_learned(plates, ink):
     inverted = 1.0 - plates.images
-    reader = PlateReader(
-        "LLLDDDD", ink="light", restorer=_quick_restorer(), random_state=0
-    )
+    reader = PlateReader("LLLDDDD", ink=ink, restorer=_quick_restorer(), random_state=0)
     reader.fit(inverted[:30], plates.target[:30], boxes=plates.boxes[:30])
+    assert reader.ink_ == "light"
     assert reader.score(inverted[40:50], plates.target[40:50]) >= 0.6
+
+
+def test_ink_auto_learns_dark_ink_and_both(reader, plates):
+    assert reader.ink == "auto"
+    assert reader.ink_ == "dark"
+    # Plates of either polarity in one training set: both are looked for.
+    images = np.array(plates.images, copy=True)
+    images[1::2] = 1.0 - images[1::2]
+    mixed = PlateReader("LLLDDDD", restorer=_quick_restorer(), random_state=0)
+    mixed.fit(images[:30], plates.target[:30], boxes=plates.boxes[:30])
+    assert mixed.ink_ == "both"
+    assert mixed.score(images[40:50], plates.target[40:50]) >= 0.6
+    assert mixed.n_training_plates_ >= 27
+
+
+def test_learned_ink_leaves_out_a_polarity_of_few_votes():
+    from platevision.reader._reader import _ink_votes, _learned_ink
+
+    votes = _ink_votes(
+        np.array([1.0, 0.5, -1.0, 0.0, 0.4]), np.array([0.2, 0.5, 0.6, 0.0, -1.0])
+    )
+    assert votes == ["dark", None, "light", None, "dark"]
+    assert _learned_ink(["dark"] * 10) == "dark"
+    assert _learned_ink(["light"] * 10 + [None] * 5) == "light"
+    # One vote in ten is left out; two are not.
+    assert _learned_ink(["dark"] * 9 + ["light"]) == "dark"
+    assert _learned_ink(["light"] * 9 + ["dark"]) == "light"
+    assert _learned_ink(["dark"] * 8 + ["light"] * 2) == "both"
+    assert _learned_ink([None] * 3) == "dark"  # nothing to go by
+
+
+def test_characters_are_told_apart_and_the_gaps_between_them_are_not(plates):
+    from platevision.reader._reader import _told_apart, _training_one
+
+    reader = PlateReader("LLLDDDD")
+    texts, boxes = list(plates.target), list(plates.boxes)
+
+    def told(images, ink):
+        cuts = [
+            _training_one(image, i, reader=reader, texts=texts, boxes=boxes, ink=ink)[0]
+            for i, image in enumerate(images[:30])
+        ]
+        return _told_apart(cuts, texts[:30])
+
+    dark = told(plates.images, "dark")
+    light = told(plates.images, "light")  # rows of the gaps, where found
+    assert np.mean(dark[dark >= 0]) >= 0.6
+    assert np.sum(light >= 0) >= 5  # gaps as many as the characters are found
+    assert np.mean(light[light >= 0]) <= 0.3
+    assert _told_apart([None, None], ["AB", "CD"]).tolist() == [-1.0, -1.0]
 
 
 @pytest.fixture(scope="module")
@@ -386,7 +436,7 @@ def test_row_verifier_tells_plate_rows_from_others(brazil):
     # On photos it has not seen, the plate's rows score above the others.
     photos, boxes = data.images[60:90], data.boxes[60:90]
     rows = [
-        _verifier_rows(reader, _as_uint8_grey(path, i), box)
+        _verifier_rows(reader, _as_uint8_grey(path, i), box, reader.ink_)
         for i, (path, box) in enumerate(zip(photos, boxes, strict=True))
     ]
     table = np.vstack([r for r in rows if r is not None])

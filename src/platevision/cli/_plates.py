@@ -102,9 +102,10 @@ def add_parser(subparsers: Any) -> None:
     )
     train.add_argument(
         "--ink",
-        choices=("dark", "light", "both"),
-        default="dark",
-        help="characters darker than the plate (default), lighter, or either",
+        choices=("auto", "dark", "light", "both"),
+        default="auto",
+        help="characters darker than the plate, lighter, either, or learned "
+        "from the training photos (auto, the default)",
     )
     add_common_options(train)
     train.set_defaults(run=run_train)

@@ -304,9 +304,11 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         restorer given with ``ink='auto'`` is fitted with ``ink='dark'``.
     n_readings : int, default=5
         Readings kept per plate.
-    ink : {'dark', 'light', 'both'}, default='dark'
+    ink : {'auto', 'dark', 'light', 'both'}, default='auto'
         The plates' characters are darker than the plate (most regions), lighter,
-        or either (twice the work).
+        or either (twice the work). ``'auto'`` learns which in ``fit`` (see
+        ``ink_``): the training rows are looked for both ways, which costs
+        ``fit`` a second look at each training photo, not reading.
     max_pixels : int or None, default=921600
         Photos with more pixels than this (1280 x 720) are looked at for plates
         at a reduced size of about this many pixels; the characters found are
@@ -407,6 +409,15 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         States' many forms leave room for new ones (on the OpenALPR US
         photos, 5 folds, 21 of 222 test plates have a shape their fold's
         training texts do not show, and beta is 0.08-0.11).
+    ink_ : {'dark', 'light', 'both'}
+        The characters' polarity the reader looks for: ``ink``, or with
+        ``ink='auto'`` the one learned from the training photos. Each photo's
+        text row is looked for among the rows of dark marks and among those of
+        light marks; a photo votes for the polarity whose row (as many
+        characters as the text) is taller. A polarity that wins at most
+        ``1/10`` of the photos found (chance rows of marks, such as the light
+        gaps between dark characters) is left out; when both win more, both
+        are looked for.
     plate_margins_ : ndarray of shape (4,)
         Margins (left, top, right, bottom) from the characters' box to the plate's
         box, in character heights, learned from the training boxes (medians).
@@ -465,7 +476,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         "patterns": [str, re.Pattern, list, tuple, None],
         "restorer": [HasMethods(["fit", "predict_proba"]), None],
         "n_readings": [Interval(Integral, 1, None, closed="left")],
-        "ink": [StrOptions({"dark", "light", "both"})],
+        "ink": [StrOptions({"auto", "dark", "light", "both"})],
         "max_pixels": [Interval(Integral, 1, None, closed="left"), None],
         "block_sizes": [tuple, list],
         "char_height": [tuple, list],
@@ -485,7 +496,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         *,
         restorer: Any = None,
         n_readings: int = 5,
-        ink: str = "dark",
+        ink: str = "auto",
         max_pixels: int | None = 1280 * 720,
         block_sizes: tuple[int, ...] = (9, 15, 25, 51),
         char_height: tuple[int, int] = (8, 200),
@@ -540,15 +551,20 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             raise ValueError(msg)
         return sizes, (int(heights[0]), int(heights[1]))
 
-    def _rows(self, grey: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Candidate character rows of a grey uint8 image, with their ink-dark view."""
+    def _rows(
+        self, grey: np.ndarray, ink: str | None = None
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Candidate character rows of a grey uint8 image, with their ink-dark
+        view, for ``ink`` ('dark', 'light' or 'both'; None: ``ink_``)."""
         sizes, heights = self._check_geometry()
         if min(grey.shape) < 3:  # nothing to look in (a tiny photo, a box outside it)
             return []
+        if ink is None:  # readers saved before ink_ existed: their ink
+            ink = getattr(self, "ink_", self.ink)
         views = []
-        if self.ink in ("dark", "both"):
+        if ink in ("dark", "both"):
             views.append(grey)
-        if self.ink in ("light", "both"):
+        if ink in ("light", "both"):
             views.append(255 - grey)
         scale = 1.0
         if self.max_pixels is not None and grey.size > self.max_pixels:
@@ -567,15 +583,16 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         return found
 
     def _training_row(
-        self, grey: np.ndarray, text: str, box: np.ndarray | None
+        self, grey: np.ndarray, text: str, box: np.ndarray | None, ink: str
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """The row of a training photo that holds its text, one blob per character."""
+        """The row of a training photo that holds its text, one blob per
+        character, looked for with ``ink``."""
         if box is not None:
             region, x0, y0 = _crop(grey, box, 0.15)
         else:
             region, x0, y0 = grey, 0, 0
         rows = []
-        for row, view in self._rows(region):
+        for row, view in self._rows(region, ink):
             # Not extended: which end a lost character is at is not known, and a
             # wrong guess would label every tile with its neighbour's character.
             for candidate in _candidate_rows(row, view, extend=False):
@@ -625,20 +642,38 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             raise ValueError(msg)
         checked_boxes = _check_boxes(boxes, len(items))
         box_list = checked_boxes or [None] * len(items)
-        found = map_images(
-            _training_one,
-            items,
-            n_jobs=self.n_jobs,
-            reader=self,
-            texts=texts,
-            boxes=box_list,
-        )
+
+        def training(ink: str) -> list[Any]:
+            return map_images(
+                _training_one,
+                items,
+                n_jobs=self.n_jobs,
+                reader=self,
+                texts=texts,
+                boxes=box_list,
+                ink=ink,
+            )
+
+        if self.ink in ("auto", "both"):
+            dark, light = training("dark"), training("light")
+            votes = _ink_votes(
+                _told_apart([d[0] for d in dark], texts),
+                _told_apart([li[0] for li in light], texts),
+            )
+            self.ink_ = _learned_ink(votes) if self.ink == "auto" else "both"
+            found = {"dark": dark, "light": light}.get(self.ink_) or [
+                _either_way(d, li, vote)
+                for d, li, vote in zip(dark, light, votes, strict=True)
+            ]
+        else:
+            self.ink_ = self.ink
+            found = training(self.ink)
         tiles: list[np.ndarray] = []
         labels: list[str] = []
         margins = []
         n_plates = 0
-        verifier_rows = [rows for _, _, rows in found if rows is not None]
-        for (cut, margin, _), text in zip(found, texts, strict=True):
+        verifier_rows = [rows for _, _, rows, _ in found if rows is not None]
+        for (cut, margin, _, _), text in zip(found, texts, strict=True):
             if cut is None:
                 continue
             tiles.extend(cut)
@@ -1020,6 +1055,23 @@ def _recognise(restorer: Any, tiles: list[np.ndarray]) -> tuple[np.ndarray, np.n
     return restorer.predict_proba(tiles), np.zeros(len(tiles))
 
 
+def _picture(patch: np.ndarray) -> np.ndarray:
+    """A mark's picture: ``patch`` resized to 16 x 8, less its mean, of norm 1
+    (zeros for an empty or flat patch), flattened to 128 float32 values."""
+    import cv2
+
+    picture = np.zeros(128, np.float32)
+    if patch.size:
+        picture[:] = cv2.resize(
+            np.asarray(patch, np.float32), (8, 16), interpolation=cv2.INTER_AREA
+        ).ravel()
+    picture -= picture.mean()
+    norm = float(np.sqrt(picture @ picture))
+    if norm > 1e-6:
+        picture /= norm
+    return picture
+
+
 def _sameness(
     row: np.ndarray,
     view: np.ndarray,
@@ -1033,8 +1085,6 @@ def _sameness(
     keeps the blobs' pictures (normalised), by view and box, for other rows
     of the same marks.
     """
-    import cv2
-
     if len(row) < 2:
         return 0.0
     stack = np.zeros((len(row), 128), np.float32)
@@ -1044,15 +1094,9 @@ def _sameness(
             picture[:] = pictures[key]
             continue
         x, y, w, h = box
-        patch = view[max(y, 0) : max(y + h, 0), max(x, 0) : max(x + w, 0)]
-        if patch.size:
-            picture[:] = cv2.resize(
-                patch.astype(np.float32), (8, 16), interpolation=cv2.INTER_AREA
-            ).ravel()
-        picture -= picture.mean()
-        norm = float(np.sqrt(picture @ picture))
-        if norm > 1e-6:
-            picture /= norm
+        picture[:] = _picture(
+            view[max(y, 0) : max(y + h, 0), max(x, 0) : max(x + w, 0)]
+        )
         if pictures is not None:
             pictures[key] = picture.copy()
     return float(np.mean(np.sum(stack[1:] * stack[:-1], axis=1)))
@@ -1160,13 +1204,21 @@ def _candidate_rows(
 
 
 def _training_one(
-    item: Any, index: int, *, reader: PlateReader, texts: list[str], boxes: list[Any]
-) -> tuple[list[np.ndarray] | None, np.ndarray | None, np.ndarray | None]:
+    item: Any,
+    index: int,
+    *,
+    reader: PlateReader,
+    texts: list[str],
+    boxes: list[Any],
+    ink: str,
+) -> tuple[list[np.ndarray] | None, np.ndarray | None, np.ndarray | None, float | None]:
+    """A training photo's character tiles, plate margins (given a box), verifier
+    rows, and the height of the text's row (None: not found), with ``ink``."""
     grey = _as_uint8_grey(item, index)
     text, box = texts[index], boxes[index]
-    found = reader._training_row(grey, text, box)
+    found = reader._training_row(grey, text, box, ink)
     if found is None:
-        return None, None, _verifier_rows(reader, grey, box)
+        return None, None, _verifier_rows(reader, grey, box, ink), None
     row, view = found
     margin = None
     if box is not None:
@@ -1179,20 +1231,105 @@ def _training_one(
             )
             / height
         )
-    return _cut_tiles(view, row), margin, _verifier_rows(reader, grey, box)
+    return (
+        _cut_tiles(view, row),
+        margin,
+        _verifier_rows(reader, grey, box, ink),
+        _median(row[:, 3]),
+    )
+
+
+def _either_way(
+    dark: tuple[Any, ...], light: tuple[Any, ...], vote: str | None
+) -> tuple[Any, ...]:
+    """A training photo's results (:func:`_training_one`) when both polarities
+    are looked for: the tiles and margins of the text row as its vote says
+    (dark without a vote, as the taller row found when neither is told better),
+    and the verifier rows of both, those of the other polarity all labelled as
+    not the plate's (its marks in the plate's box are the gaps between
+    the characters)."""
+    if vote is None and dark[0] is None and light[0] is not None:
+        vote = "light"
+    elif vote is None and dark[0] is not None and light[0] is not None:
+        vote = "light" if light[3] > dark[3] else "dark"
+    chosen, other = (light, dark) if vote == "light" else (dark, light)
+    tables = [t for t in (chosen[2], other[2]) if t is not None]
+    if other[2] is not None:
+        tables[-1] = np.column_stack([other[2][:, :-1], np.zeros(len(other[2]))])
+    rows = np.vstack(tables) if tables else None
+    return chosen[0], chosen[1], rows, chosen[3]
+
+
+def _told_apart(
+    cuts: Sequence[list[np.ndarray] | None], texts: list[str]
+) -> np.ndarray:
+    """How well each photo's tiles are told by the other photos' (-1: none
+    cut): the share of its characters whose nearest tile in the other photos
+    (the correlation of their pictures) bears the same character.
+
+    The characters of a plate resemble the same characters on other plates;
+    the marks between them (the light gaps between dark characters) do not.
+    """
+    scores = np.full(len(cuts), -1.0)
+    photos, labels, stack = [], [], []
+    for i, (cut, text) in enumerate(zip(cuts, texts, strict=True)):
+        for tile, char in zip(cut or [], text, strict=False):
+            photos.append(i)
+            labels.append(char)
+            stack.append(_picture(tile))
+    if not stack:
+        return scores
+    pictures = np.stack(stack)
+    similar = pictures @ pictures.T
+    photo = np.asarray(photos)
+    similar[photo[:, None] == photo[None, :]] = -np.inf  # not its own photo's
+    nearest = np.argmax(similar, axis=1)
+    alone = ~np.isfinite(similar[np.arange(len(photo)), nearest])
+    label = np.asarray(labels)
+    right = (label[nearest] == label) & ~alone
+    for i in np.unique(photo).tolist():
+        scores[i] = float(right[photo == i].mean())
+    return scores
+
+
+def _ink_votes(dark: np.ndarray, light: np.ndarray) -> list[str | None]:
+    """Each photo's vote, from how well its text row's tiles are told
+    (:func:`_told_apart`) found among dark marks and among light ones: the
+    better told, if at all (None: neither, or a tie)."""
+    votes: list[str | None] = []
+    for d, li in zip(dark.tolist(), light.tolist(), strict=True):
+        if max(d, li) <= 0 or d == li:
+            votes.append(None)
+        else:
+            votes.append("dark" if d > li else "light")
+    return votes
+
+
+def _learned_ink(votes: Sequence[str | None]) -> str:
+    """The polarity of the training plates' characters from the photos' votes:
+    a polarity with at most a tenth of the votes is left out ('dark' when no
+    photo votes)."""
+    n_dark, n_light = votes.count("dark"), votes.count("light")
+    total = n_dark + n_light
+    if n_light <= 0.1 * total:
+        return "dark"
+    if n_dark <= 0.1 * total:
+        return "light"
+    return "both"
 
 
 def _verifier_rows(
-    reader: PlateReader, grey: np.ndarray, box: Any
+    reader: PlateReader, grey: np.ndarray, box: Any, ink: str
 ) -> np.ndarray | None:
-    """Features of the photo's candidate rows and whether each is the plate's
-    (its centre in the true box, its characters at least a quarter as tall)."""
+    """Features of the photo's candidate rows (found with ``ink``) and whether
+    each is the plate's (its centre in the true box, its characters at least a
+    quarter as tall)."""
     if box is None:
         return None
     bx, by, bw, bh = (float(v) for v in box)
     out = []
     pictures: dict[tuple[int, ...], np.ndarray] = {}
-    for row, view in reader._rows(grey):
+    for row, view in reader._rows(grey, ink):
         for candidate in _candidate_rows(row, view):
             x, y, w, h = row_box(candidate)
             cx, cy = x + w / 2, y + h / 2
