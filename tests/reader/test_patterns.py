@@ -92,6 +92,23 @@ def test_the_pattern_turns_a_letter_o_into_a_zero_at_a_digit_position():
     assert unconstrained[0][0] == "ABCO123"
 
 
+def test_us_patterns_prefer_a_common_state_form_where_a_character_is_in_doubt():
+    # California's 1ABC234: a first character as likely 1 as I reads 1.
+    proba = _row("1ABC234")
+    proba[0, CLASSES.index("1")] = proba[0, CLASSES.index("I")] = 0.45
+    readings, _ = decode_row(proba, CLASSES, parse_patterns("us"))
+    assert readings[0][0] == "1ABC234"
+    assert {"LLLDDDD", "DLLLDDD", "LLDLDL"} <= set(REGION_PATTERNS["us"])
+    # Any 5 to 8 letters and digits still read (a vanity plate).
+    readings, _ = decode_row(_row("GOBLUE"), CLASSES, parse_patterns("us"))
+    assert readings[0][0] == "GOBLUE"
+    # The generic forms alone leave the doubt as it was.
+    proba[0, CLASSES.index("1")] = 0.44
+    generic = parse_patterns(["?????", "??????", "???????", "????????"])
+    assert decode_row(proba, CLASSES, generic)[0][0][0] == "IABC234"
+    assert decode_row(proba, CLASSES, parse_patterns("us"))[0][0][0] == "1ABC234"
+
+
 def test_a_blob_too_many_is_left_out():
     proba = _row("XABC1234")  # a bolt before the plate, read as 'X' at best
     proba[0] = 1.0 / len(CLASSES)

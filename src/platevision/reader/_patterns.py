@@ -31,9 +31,25 @@ REGION_PATTERNS: dict[str, tuple[str, ...]] = {
     "br": ("LLLDDDD", "LLLDLDD"),
     # United Kingdom since 2001: AB12CDE.
     "uk": ("LLDDLLL",),
-    # The United States: every state has its own forms, 5 to 8 characters of
-    # letters and digits (vanity plates included).
-    "us": ("?????", "??????", "???????", "????????"),
+    # The United States: every state has its own forms. Common standard
+    # issues: ABC1234 (New York, Pennsylvania, Texas, Ohio, Georgia, North
+    # Carolina, Virginia, Arizona), 1ABC234 (California), ABC123 (Minnesota and
+    # many older issues), 123ABC (Oregon and older issues), A12BCD (New
+    # Jersey), AB12345 (Illinois), AB1C2D (Missouri); and any 5 to 8 letters
+    # and digits (the other forms, vanity plates).
+    "us": (
+        "LLLDDDD",
+        "DLLLDDD",
+        "LLLDDD",
+        "DDDLLL",
+        "LDDLLL",
+        "LLDDDDD",
+        "LLDLDL",
+        "?????",
+        "??????",
+        "???????",
+        "????????",
+    ),
     # Mercosur plates of Argentina, Brazil, Paraguay, Uruguay.
     "mercosur": ("LLDDDLL", "LLLDLDD", "LLLLDDD"),
 }
