@@ -752,27 +752,7 @@ def test_at_most_max_rows_read_rows_are_read_a_photo(reader, plates, monkeypatch
     assert texts[12] == reader.predict(images).tolist()
 
 
-def _turned(photos, boxes, degrees):
-    """The photos turned by ``degrees`` about their plates, alternately both ways."""
-    import cv2
-
-    out = []
-    for k, (photo, (x, y, w, h)) in enumerate(zip(photos, boxes, strict=True)):
-        turn = cv2.getRotationMatrix2D((x + w / 2, y + h / 2), degrees * (-1) ** k, 1)
-        # The corners turned in are the photo's median grey: replicated edges
-        # would streak them with rows of regular marks no camera sees.
-        out.append(
-            cv2.warpAffine(
-                np.asarray(photo),
-                turn,
-                photo.shape[1::-1],
-                borderValue=float(np.median(photo)),
-            )
-        )
-    return out
-
-
-def test_a_tilted_rows_characters_are_cut_upright(plates):
+def test_a_tilted_rows_characters_are_cut_upright(plates, turn_about_plate):
     from platevision.reader._segment import find_character_rows
     from platevision.utils._image import resize_image
 
@@ -783,7 +763,7 @@ def test_a_tilted_rows_characters_are_cut_upright(plates):
         return rows[0], grey
 
     level_row, level = row_and_grey(plates.images[0])
-    (photo,) = _turned(plates.images[:1], plates.boxes[:1], 12)
+    photo = turn_about_plate(plates.images[0], plates.boxes[0], 12)
     row, grey = row_and_grey(photo)
 
     def likeness(tiles):
@@ -800,10 +780,17 @@ def test_a_tilted_rows_characters_are_cut_upright(plates):
     assert upright > as_found + 0.15
 
 
-def test_tilted_plates_are_read_straightened(reader, plates, monkeypatch):
+def test_tilted_plates_are_read_straightened(
+    reader, plates, monkeypatch, turn_about_plate
+):
     from platevision.reader import _segment
 
-    turned = _turned(plates.images[40:], plates.boxes[40:], 12)
+    turned = [  # alternately both ways
+        turn_about_plate(photo, box, 12 * (-1) ** k)
+        for k, (photo, box) in enumerate(
+            zip(plates.images[40:], plates.boxes[40:], strict=True)
+        )
+    ]
     straightened = reader.score(turned, plates.target[40:])
     monkeypatch.setattr(_segment, "STRAIGHTEN_FROM", 90.0)  # never
     as_found = reader.score(turned, plates.target[40:])

@@ -538,23 +538,17 @@ def test_a_row_found_across_the_usual_gaps_is_not_bridged_too():
     assert twice == 0
 
 
-def _tilted(degrees: float):
-    """A synthetic plate photo turned by ``degrees`` about its plate, its
-    text, and its grey image."""
-    import cv2
-
+def _tilted(turn, degrees: float):
+    """A synthetic plate photo turned by ``degrees`` about its plate (with the
+    ``turn_about_plate`` fixture), its text, and its grey image."""
     plates = make_plates(1, pattern="LLLDDDD", random_state=3)
-    photo, (x, y, w, h) = plates.images[0], plates.boxes[0]
-    turn = cv2.getRotationMatrix2D((x + w / 2, y + h / 2), degrees, 1.0)
-    turned = cv2.warpAffine(
-        np.asarray(photo), turn, photo.shape[1::-1], borderValue=float(np.median(photo))
-    )
+    turned = turn(plates.images[0], plates.boxes[0], degrees)
     return turned, plates.target[0], _as_uint8_grey(turned, 0)
 
 
 @pytest.mark.parametrize("degrees", [-14, -6, 0, 6, 14])
-def test_a_rows_tilt_is_its_line_of_characters(degrees):
-    _, text, grey = _tilted(degrees)
+def test_a_rows_tilt_is_its_line_of_characters(degrees, turn_about_plate):
+    _, text, grey = _tilted(turn_about_plate, degrees)
     rows = [r for r in find_character_rows(grey) if len(r) == len(text)]
     assert rows
     row = rows[0]
@@ -565,7 +559,7 @@ def test_a_rows_tilt_is_its_line_of_characters(degrees):
     # Measured along its line, the tilted row's tops and bottoms are as even as
     # the level one's (its boxes' heights are not: a tilted character's box
     # is taller the wider the character).
-    _, _, level = _tilted(0)
+    _, _, level = _tilted(turn_about_plate, 0)
     (flat,) = [r for r in find_character_rows(level) if len(r) == len(text)]
     np.testing.assert_allclose(row_spreads(row)[1:3], row_spreads(flat)[1:3], atol=0.06)
 
