@@ -373,7 +373,9 @@ def test_learned_ink_leaves_out_a_polarity_of_few_votes():
     assert _learned_ink([None] * 3) == "dark"  # nothing to go by
 
 
-def test_characters_are_told_apart_and_the_gaps_between_them_are_not(plates):
+def test_characters_are_told_apart_and_the_gaps_between_them_are_not(
+    plates, monkeypatch
+):
     from platevision.reader._reader import _told_apart, _training_one
 
     reader = PlateReader("LLLDDDD")
@@ -392,6 +394,11 @@ def test_characters_are_told_apart_and_the_gaps_between_them_are_not(plates):
     assert np.sum(light >= 0) >= 5  # gaps as many as the characters are found
     assert np.mean(light[light >= 0]) <= 0.3
     assert _told_apart([None, None], ["AB", "CD"]).tolist() == [-1.0, -1.0]
+    # Compared a few tiles at a time (memory), the same.
+    from platevision.reader import _reader
+
+    monkeypatch.setattr(_reader, "_TOLD_CHUNK", 5)
+    np.testing.assert_array_equal(told(plates.images, "dark"), dark)
 
 
 @pytest.fixture(scope="module")

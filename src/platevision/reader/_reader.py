@@ -62,6 +62,8 @@ _DEFAULT_MARGINS = np.array([0.4, 0.35, 0.4, 0.35])
 _MAX_ROWS = 48
 #: How far below the best row's rank a further plate may rank (``max_plates``).
 _PLATE_MARGIN = 6.0
+#: Training tiles compared with all the others at a time, when the ink is learned.
+_TOLD_CHUNK = 1024
 
 
 class PlateReading(NamedTuple):
@@ -412,12 +414,15 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
     ink_ : {'dark', 'light', 'both'}
         The characters' polarity the reader looks for: ``ink``, or with
         ``ink='auto'`` the one learned from the training photos. Each photo's
-        text row is looked for among the rows of dark marks and among those of
-        light marks; a photo votes for the polarity whose row (as many
-        characters as the text) is taller. A polarity that wins at most
-        ``1/10`` of the photos found (chance rows of marks, such as the light
-        gaps between dark characters) is left out; when both win more, both
-        are looked for.
+        text row (as many marks as the text has characters) is looked for
+        among dark marks and among light ones, and the photo votes for the
+        polarity whose row's marks look more like the same characters in the
+        other photos (the share of its marks whose nearest mark in the other
+        photos, by the correlation of their 16 x 8 pictures, bears the same
+        character). Among light marks a dark-on-light plate gives the gaps
+        between its characters, which do not. A polarity with at most a tenth
+        of the votes is left out; when both have more, both are looked for
+        (``ink='both'`` takes each training photo's row as its vote says).
     plate_margins_ : ndarray of shape (4,)
         Margins (left, top, right, bottom) from the characters' box to the plate's
         box, in character heights, learned from the training boxes (medians).
@@ -1280,13 +1285,16 @@ def _told_apart(
     if not stack:
         return scores
     pictures = np.stack(stack)
-    similar = pictures @ pictures.T
     photo = np.asarray(photos)
-    similar[photo[:, None] == photo[None, :]] = -np.inf  # not its own photo's
-    nearest = np.argmax(similar, axis=1)
-    alone = ~np.isfinite(similar[np.arange(len(photo)), nearest])
     label = np.asarray(labels)
-    right = (label[nearest] == label) & ~alone
+    right = np.zeros(len(photo), dtype=bool)
+    for start in range(0, len(photo), _TOLD_CHUNK):  # memory bounded by chunks
+        rows = slice(start, start + _TOLD_CHUNK)
+        similar = pictures[rows] @ pictures.T
+        similar[photo[rows, None] == photo[None, :]] = -np.inf  # not its own photo's
+        nearest = np.argmax(similar, axis=1)
+        found = np.isfinite(similar[np.arange(len(nearest)), nearest])
+        right[rows] = (label[nearest] == label[rows]) & found
     for i in np.unique(photo).tolist():
         scores[i] = float(right[photo == i].mean())
     return scores
