@@ -357,6 +357,28 @@ def test_ink_auto_learns_dark_ink_and_both(reader, plates):
     assert mixed.n_training_plates_ >= 27
 
 
+def test_ink_both_cuts_each_training_photos_characters_not_the_gaps(plates):
+    # Dark plates only, told to look both ways: every photo's tiles are cut
+    # from its characters (the taller rows of light gaps are not taken).
+    from platevision.datasets import make_plate_characters
+
+    readers = {
+        ink: PlateReader(
+            "LLLDDDD", ink=ink, restorer=_quick_restorer(), random_state=0
+        ).fit(plates.images[:30], plates.target[:30], boxes=plates.boxes[:30])
+        for ink in ("both", "dark")
+    }
+    assert readers["both"].ink_ == "both"
+    assert readers["both"].n_training_plates_ == readers["dark"].n_training_plates_
+    # The same tiles, the same recogniser.
+    tiles = make_plate_characters(1, random_state=0).images
+    np.testing.assert_allclose(
+        readers["both"].restorer_.predict_proba(tiles),
+        readers["dark"].restorer_.predict_proba(tiles),
+    )
+    assert readers["both"].score(plates.images[40:50], plates.target[40:50]) >= 0.6
+
+
 def test_learned_ink_leaves_out_a_polarity_of_few_votes():
     from platevision.reader._reader import _ink_votes, _learned_ink
 
