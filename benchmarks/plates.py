@@ -812,11 +812,7 @@ def main(argv=None):
             if set(args.regions) == {"us", "br"}
             else RESULTS.with_name(f"plates-{args.regions[0]}.txt")
         )
-        results.parent.mkdir(parents=True, exist_ok=True)
-        tmp = results.with_suffix(".tmp")
-        tmp.write_text("\n".join(report.lines) + "\n")
-        tmp.replace(results)
-        house.progress(f"saved {results}")
+        report.save(results)
     return 0
 
 

@@ -148,10 +148,7 @@ def main(argv=None):
             house.progress(f"{region}: {name}")
             report("  " + fold_line(data, args.fold, name, inverted, ink))
     if args.save:
-        tmp = RESULTS.with_suffix(".tmp")
-        tmp.write_text("\n".join(report.lines) + "\n")
-        tmp.replace(RESULTS)
-        house.progress(f"saved {RESULTS}")
+        report.save(RESULTS)
     return 0
 
 

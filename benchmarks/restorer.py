@@ -83,6 +83,16 @@ class Report:
         print(text, flush=True)
         self.lines.append(text)
 
+    def save(self, path):
+        """Write the lines to ``path`` whole or not at all (a file beside it,
+        then renamed)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("\n".join(self.lines) + "\n")
+        tmp.replace(path)
+        progress(f"saved {path}")
+
 
 def progress(text):
     print(f"  [{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
@@ -997,9 +1007,7 @@ def main(argv=None):
     report(f"total run time: {(time.perf_counter() - started) / 60:.1f} min")
 
     if args.save:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text("\n".join(report.lines) + "\n")
-        print(f"saved to {RESULTS}", file=sys.stderr)
+        report.save(RESULTS)
 
 
 if __name__ == "__main__":
