@@ -459,6 +459,8 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
     ... )
     >>> reader = reader.fit(photos.images[:24], photos.target[:24],
     ...                     boxes=photos.boxes[:24])
+    >>> reader.ink_  # learned: dark characters on a light plate
+    'dark'
     >>> plate = reader.read(photos.images[24:25])[0][0]
     >>> plate.text == plate.readings[0][0]  # the best of the readings
     True
