@@ -668,10 +668,13 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
                 _told_apart([li[0] for li in light], texts),
             )
             self.ink_ = _learned_ink(votes) if self.ink == "auto" else "both"
-            found = {"dark": dark, "light": light}.get(self.ink_) or [
-                _either_way(d, li, vote)
-                for d, li, vote in zip(dark, light, votes, strict=True)
-            ]
+            if self.ink_ == "both":
+                found = [
+                    _either_way(d, li, vote)
+                    for d, li, vote in zip(dark, light, votes, strict=True)
+                ]
+            else:
+                found = dark if self.ink_ == "dark" else light
         else:
             self.ink_ = self.ink
             found = training(self.ink)
@@ -1260,9 +1263,11 @@ def _either_way(
     elif vote is None and dark[0] is not None and light[0] is not None:
         vote = "light" if light[3] > dark[3] else "dark"
     chosen, other = (light, dark) if vote == "light" else (dark, light)
-    tables = [t for t in (chosen[2], other[2]) if t is not None]
-    if other[2] is not None:
-        tables[-1] = np.column_stack([other[2][:, :-1], np.zeros(len(other[2]))])
+    tables = []
+    if chosen[2] is not None:
+        tables.append(chosen[2])
+    if other[2] is not None:  # the last column says whether a row is the plate's
+        tables.append(np.column_stack([other[2][:, :-1], np.zeros(len(other[2]))]))
     rows = np.vstack(tables) if tables else None
     return chosen[0], chosen[1], rows, chosen[3]
 

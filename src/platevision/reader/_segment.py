@@ -232,17 +232,15 @@ def row_tilt(row: CharacterRow) -> float:
     boxes = row.tolist()
     cx = [x + w / 2.0 for x, _, w, _ in boxes]
     cy = [y + h / 2.0 for _, y, _, h in boxes]
-    slopes = sorted(
+    slopes = [
         (cy[j] - cy[i]) / (cx[j] - cx[i])
         for i in range(len(boxes))
         for j in range(i + 1, len(boxes))
         if cx[j] > cx[i]
-    )
+    ]
     if not slopes:
         return 0.0
-    half = len(slopes) // 2
-    slope = slopes[half] if len(slopes) % 2 else (slopes[half - 1] + slopes[half]) / 2
-    return float(np.degrees(np.arctan(slope)))
+    return float(np.degrees(np.arctan(_median(slopes))))
 
 
 def level_tilt(row: CharacterRow) -> float:
