@@ -18,6 +18,7 @@ from platevision.reader._patterns import (
     parse_patterns,
     pattern_counts,
     pattern_priors,
+    plain_text,
 )
 
 CLASSES = list(string.digits + string.ascii_uppercase)
@@ -81,6 +82,67 @@ def test_a_compiled_expression_is_a_regular_expression_with_its_flags(in_a_list)
 def test_bad_patterns_are_named(patterns, match):
     with pytest.raises(ValueError, match=match):
         parse_patterns(patterns)
+
+
+@pytest.mark.parametrize(
+    ("source", "written"),
+    [
+        ("LL-DDD-LL", "AB-123-CD"),  # France
+        ("LL DDLLL", "AB 12CDE"),  # the United Kingdom, as printed
+        (r"LLL[\.]DDDD", "ABC.1234"),  # a dot, as shape_of writes one
+        ("-LLLDDDD", "-ABC1234"),
+        ("DL·DDD", "1A·234"),
+    ],
+)
+def test_separators_are_not_read_but_written(source, written):
+    (pattern,) = parse_patterns(source)
+    plain = plain_text(written)
+    assert pattern.length == len(plain)
+    assert pattern.written(plain) == written
+    assert pattern_counts([pattern], [plain]).tolist() == [1]
+    readings, _ = decode_row(_row(plain), CLASSES, [pattern])
+    text, _, blobs = readings[0]
+    assert (text, blobs) == (written, tuple(range(len(plain))))
+
+
+def test_a_text_reads_with_the_separators_of_its_likeliest_pattern():
+    proba = _row("AB123CD")
+    dashed, plain = parse_patterns(["LL-DDD-LL", "LLDDDLL"])
+    readings, _ = decode_row(proba, CLASSES, [dashed, plain], weights=[3, 1])
+    assert readings[0][0] == "AB-123-CD"
+    # One text, however written: as probable as by either pattern alone.
+    alone, _ = decode_row(proba, CLASSES, [plain])
+    assert readings[0][1] == pytest.approx(alone[0][1])
+    readings, _ = decode_row(proba, CLASSES, [dashed, plain], weights=[1, 3])
+    assert readings[0][0] == "AB123CD"
+
+
+@pytest.mark.parametrize("source", ["-", " - ", r"[\-]"])
+def test_a_pattern_of_separators_alone_is_named(source):
+    with pytest.raises(ValueError, match="separators only"):
+        parse_patterns(source)
+
+
+def test_plain_text_keeps_letters_and_digits_upper_case():
+    assert plain_text(" ab-12.3 cd ") == "AB123CD"
+    assert plain_text("") == ""
+
+
+def test_learned_patterns_write_the_texts_commonest_separators():
+    texts = ["AB-123-CD", "XY-987-ZT", "QR-555-ST", "AB123CD", "KL-12-MN"]
+    patterns, priors = learned_patterns(texts)
+    parsed = parse_patterns(list(patterns))
+    by_plain = {p.written("".join("X" * (p.length or 0))): p for p in parsed}
+    # The shape met 4 times keeps its commonest layout; the shape met once
+    # keeps its own; every unseen shape of length 7 takes that length's.
+    assert "XX-XXX-XX" in by_plain
+    assert "XX-XX-XX" in by_plain
+    assert patterns[0] in (r"LL[\-]DD[\-]LL", r"LL[\-]DDD[\-]LL")
+    sevens = [p for p in parsed if p.length == 7]
+    assert len(sevens) > 1  # unseen shapes: one shape in five is met once
+    assert all(p.written("A" * 7) == "AA-AAA-AA" for p in sevens)
+    assert pattern_counts(parsed, [plain_text(t) for t in texts]).sum() == 5
+    assert priors.sum() == pytest.approx(1.0)
 
 
 def test_the_pattern_turns_a_letter_o_into_a_zero_at_a_digit_position():

@@ -134,6 +134,35 @@ def test_patterns_are_learned_from_the_training_texts(plates):
     assert reader.patterns_ == ("LLLDDDD",)
 
 
+def test_texts_with_separators_train_and_read_written_alike():
+    """French plates, AB-123-CD: the dashes are printed, but as no character.
+    The texts' dashes are not looked for among the characters (every plate is
+    cut into 7 tiles, not 9) and the texts read are written as the training
+    texts are; with a pattern of letters and digits alone, they read plain."""
+    dashed = make_plates(30, pattern="LL-DDD-LL", random_state=2)
+    assert all(text.count("-") == 2 for text in dashed.target)
+    train, test = slice(0, 20), slice(20, 30)
+    reader = PlateReader(restorer=_quick_restorer(), random_state=0)
+    reader.fit(dashed.images[train], dashed.target[train], boxes=dashed.boxes[train])
+    assert reader.n_training_plates_ >= 18
+    assert reader.n_training_tiles_ == 7 * reader.n_training_plates_
+    assert reader.patterns_ == (r"LL[\-]DDD[\-]LL",)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PlateNotFoundWarning)
+        read = reader.predict(dashed.images[test])
+        accuracy = reader.score(dashed.images[test], dashed.target[test])
+    assert np.mean(read == dashed.target[test]) >= 0.7
+    assert accuracy == np.mean(read == dashed.target[test])
+    plain = copy.copy(reader)
+    plain.patterns_ = ("LLDDDLL",)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PlateNotFoundWarning)
+        read_plain = plain.predict(dashed.images[test])
+        # Texts are compared without their separators.
+        assert plain.score(dashed.images[test], dashed.target[test]) == accuracy
+    assert [t.replace("-", "") for t in read] == list(read_plain)
+
+
 @pytest.mark.parametrize("stack", [np.vstack, np.hstack])
 def test_several_plates_in_a_photo(reader, plates, stack):
     two = stack([plates.images[40], plates.images[41]])

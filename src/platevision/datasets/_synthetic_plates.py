@@ -50,7 +50,9 @@ def make_plates(
         Number of photos.
     pattern : str, default='LLLDDDD'
         The plates' syntax: ``L`` a random letter, ``D`` a random digit, ``?``
-        either, any other character itself.
+        either, any other character itself. A character that is neither a
+        letter nor a digit is a separator, in the text and on the plate: a
+        space is a gap half a character wide, any other a dash that wide.
     image_shape : tuple of int, default=(240, 320)
         Rows and columns of every photo, each at least 64.
     random_state : int, RandomState instance or None, default=None
@@ -79,8 +81,8 @@ def make_plates(
     import cv2
 
     n_samples = _check_int(n_samples, "n_samples", 1)
-    if not isinstance(pattern, str) or not pattern or " " in pattern:
-        msg = f"pattern must be a non-empty str without spaces; got {pattern!r}."
+    if not isinstance(pattern, str) or not any(c.isalnum() for c in pattern):
+        msg = f"pattern must be a str with a letter or digit; got {pattern!r}."
         raise ValueError(msg)
     shape = tuple(image_shape)
     if len(shape) != 2 or any(not isinstance(v, int) or v < 64 for v in shape):
@@ -91,7 +93,7 @@ def make_plates(
     rng = check_random_state(random_state)
     n_rows, n_cols = shape
     texts = [_text(pattern, rng) for _ in range(n_samples)]
-    alphabet = "".join(sorted(set("".join(texts))))
+    alphabet = "".join(sorted({c for c in "".join(texts) if c.isalnum()}))
     pool_images, pool_target = make_plate_characters(
         max(2, n_samples // 4 + 1),
         alphabet=alphabet,
@@ -114,7 +116,8 @@ def make_plates(
         char_w = max(4, int(round(char_h * 0.6)))
         gap = max(1, int(round(char_h * rng.uniform(0.08, 0.2))))
         margin_x, margin_y = int(0.4 * char_h), int(0.35 * char_h)
-        plate_w = len(text) * char_w + (len(text) - 1) * gap + 2 * margin_x
+        widths = [char_w if c.isalnum() else max(2, char_w // 2) for c in text]
+        plate_w = sum(widths) + (len(text) - 1) * gap + 2 * margin_x
         plate_h = char_h + 2 * margin_y
         plate_w, plate_h = min(plate_w, n_cols - 4), min(plate_h, n_rows - 4)
         x = int(rng.randint(2, n_cols - plate_w - 1))
@@ -127,7 +130,15 @@ def make_plates(
         photo[y : y + plate_h, x : x + frame] = 0.2
         photo[y : y + plate_h, x + plate_w - frame : x + plate_w] = 0.2
         cx = x + margin_x
-        for char in text:
+        for char, width in zip(text, widths, strict=True):
+            if not char.isalnum():
+                if not char.isspace():  # a dash, at mid height
+                    bar = max(1, char_h // 10)
+                    top = y + margin_y + (char_h - bar) // 2
+                    right = min(cx + width, x + plate_w - frame)
+                    photo[top : top + bar, cx:right] = 0.05
+                cx += width + gap
+                continue
             tile = pool_images[by_char[char][rng.randint(len(by_char[char]))]]
             tile = cv2.resize(tile, (char_w, char_h), interpolation=cv2.INTER_AREA)
             tile = paper - (1.0 - tile) * (paper - 0.05)

@@ -2,8 +2,12 @@
 
 A pattern string is read position by position: ``L`` is a letter A-Z, ``D`` a digit
 0-9, ``?`` any character, ``[...]`` one of the characters listed (``[A-HJ]`` ranges
-work as in regular expressions) and any other character stands for itself. A string
-that is not such a pattern is a regular expression the whole plate must match.
+work as in regular expressions) and any other letter or digit stands for itself. A
+character that is neither a letter nor a digit (``-``, a space, ``[\\.]``) is a
+separator: it is not read from the plate (a dash or a gap is no character), and the
+texts read by the pattern are written with it (``LL-DDD-LL`` reads ``AB-123-CD``).
+A string that is not such a pattern is a regular expression the whole plate's
+letters and digits (without separators) must match.
 """
 
 from __future__ import annotations
@@ -92,17 +96,56 @@ def shape_of(text: str) -> str:
     return "".join(out)
 
 
+def plain_text(text: str) -> str:
+    """A plate text as the reader reads it: upper case, letters and digits only
+    (separators such as dashes, dots and spaces left out).
+
+    Examples
+    --------
+    >>> from platevision.reader._patterns import plain_text
+    >>> plain_text("ab-123 cd")
+    'AB123CD'
+    """
+    return "".join(char for char in str(text).upper() if char.isalnum())
+
+
 @dataclass(frozen=True)
 class PlatePattern:
-    """One plate pattern: per position the characters allowed, or a regex."""
+    """One plate pattern: per position the characters allowed, or a regex;
+    and the separators its texts are written with."""
 
     source: str
     positions: tuple[frozenset[str] | None, ...] | None  # None: any character
     regex: re.Pattern[str] | None
+    # (i, separator): written before the i-th character read (i may be the length).
+    separators: tuple[tuple[int, str], ...] = ()
 
     @property
     def length(self) -> int | None:
         return None if self.positions is None else len(self.positions)
+
+    def written(self, text: str) -> str:
+        """``text`` (letters and digits) written with the pattern's separators."""
+        if not self.separators:
+            return text
+        out, last = [], 0
+        for i, separator in self.separators:
+            out.append(text[last:i])
+            out.append(separator)
+            last = i
+        out.append(text[last:])
+        return "".join(out)
+
+
+def _separator(token: str) -> str | None:
+    """The separator a pattern's token stands for (a character that is neither
+    a letter nor a digit, alone or as a set of one, ``[\\-]``), or None."""
+    if len(token) == 1:
+        return None if token.isalnum() or token in "LD?" else token
+    inner = token[1:-1]
+    if inner.startswith("\\") and len(inner) == 2:
+        inner = inner[1]
+    return inner if len(inner) == 1 and not inner.isalnum() else None
 
 
 @lru_cache(maxsize=4096)
@@ -114,8 +157,12 @@ def _parse_one(source: str) -> PlatePattern:
         and not any(t in "^$()*+{}|\\." for t in tokens)
     ):
         positions: list[frozenset[str] | None] = []
+        separators: list[tuple[int, str]] = []
         for token in tokens:
-            if token == "L":
+            separator = _separator(token)
+            if separator is not None:
+                separators.append((len(positions), separator))
+            elif token == "L":
                 positions.append(frozenset(_LETTERS))
             elif token == "D":
                 positions.append(frozenset(_DIGITS))
@@ -134,7 +181,10 @@ def _parse_one(source: str) -> PlatePattern:
                 positions.append(frozenset(members))
             else:
                 positions.append(frozenset({token.upper()}))
-        return PlatePattern(source, tuple(positions), None)
+        if not positions:
+            msg = f"patterns: {source!r} holds separators only, no letter or digit."
+            raise ValueError(msg)
+        return PlatePattern(source, tuple(positions), None, tuple(separators))
     try:
         regex = re.compile(source)
     except re.error as err:
@@ -285,7 +335,8 @@ def learned_patterns(
     >>> learned_patterns(["ABC1234", "XYZ9876", "ABC1D23", "QRS1T45"])[0]
     ('LLLDDDD', 'LLLDLDD')
     """
-    texts = [str(t) for t in texts]
+    written = [str(t).upper() for t in texts]
+    texts = [plain_text(t) for t in written]
     shapes = [shape_of(t) for t in texts]
     counts: dict[str, int] = {}
     for shape in shapes:
@@ -312,7 +363,48 @@ def learned_patterns(
         unseen.extend(s for s, _ in new)
         priors.update((s, share * float(np.exp(score))) for s, score in new)
     weights = np.array([priors[s] for s in seen + unseen])
-    return tuple(seen + unseen), weights / weights.sum()
+    layouts = _commonest_layouts(written)
+    patterns = tuple(
+        _laid_out(s, layouts.get(s, layouts.get(len(s), ()))) for s in seen + unseen
+    )
+    return patterns, weights / weights.sum()
+
+
+def _layout(text: str) -> tuple[tuple[int, str], ...]:
+    """Where a written text's separators stand: (i, separator), written before
+    its i-th letter or digit."""
+    layout, i = [], 0
+    for char in text:
+        if char.isalnum():
+            i += 1
+        elif not char.isspace() or 0 < i:  # leading spaces are no separator
+            layout.append((i, char))
+    while layout and layout[-1][0] == i and layout[-1][1].isspace():
+        layout.pop()  # nor are trailing ones
+    return tuple(layout)
+
+
+def _commonest_layouts(
+    written: Sequence[str],
+) -> dict[str | int, tuple[tuple[int, str], ...]]:
+    """The commonest separators of the texts of each shape (keyed by the
+    shape) and of each length (keyed by the length)."""
+    tallies: dict[str | int, dict[tuple[tuple[int, str], ...], int]] = {}
+    for text in written:
+        plain = plain_text(text)
+        layout = _layout(text)
+        for key in (shape_of(plain), len(plain)):
+            tally = tallies.setdefault(key, {})
+            tally[layout] = tally.get(layout, 0) + 1
+    # Ties go to the layout met first (dicts keep their order).
+    return {key: max(tally, key=tally.__getitem__) for key, tally in tallies.items()}
+
+
+def _laid_out(shape: str, layout: tuple[tuple[int, str], ...]) -> str:
+    """A shape of ``L`` and ``D`` with separators put in, as pattern tokens."""
+    return PlatePattern(
+        shape, None, None, tuple((i, shape_of(separator)) for i, separator in layout)
+    ).written(shape)
 
 
 def _shape_log_q(shape: str, log_q: np.ndarray) -> float:
@@ -617,7 +709,8 @@ def decode_row(
     for k in np.lexsort((first, -sums))[:n_readings].tolist():
         mine = np.flatnonzero(inverse == k)
         run = int(owner[mine[np.argmax(weight[mine])]])
+        pattern, blobs = runs[run]
         readings.append(
-            (str(unique[k]), min(1.0, float(sums[k]) / total), runs[run][1])
+            (pattern.written(str(unique[k])), min(1.0, float(sums[k]) / total), blobs)
         )
     return readings, log_evidence

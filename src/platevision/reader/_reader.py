@@ -21,6 +21,7 @@ from platevision.reader._patterns import (
     learned_patterns,
     parse_patterns,
     pattern_priors,
+    plain_text,
 )
 from platevision.reader._segment import (
     _median,
@@ -136,8 +137,9 @@ def _check_boxes(boxes: Any, n_images: int) -> list[np.ndarray | None] | None:
 
 
 def _plain_texts(texts: Any) -> list[str]:
-    """Plate texts as the reader compares them: upper case, without spaces."""
-    return [str(t).upper().replace(" ", "") for t in texts]
+    """Plate texts as the reader compares them: upper case, letters and digits
+    only (no dashes, dots or spaces)."""
+    return [plain_text(t) for t in texts]
 
 
 def _check_texts(y: Any) -> np.ndarray:
@@ -288,13 +290,16 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         string, a compiled regular expression, or a sequence of them (a region key
         in it stands for the region's patterns: ``['br', 'LLL-DDDD']``). In a
         pattern, ``L`` is a letter, ``D`` a digit, ``?`` any character, ``[...]``
-        one of a set and any other character itself (``'LLLDLDD'``); a string
-        that is not a pattern, or a compiled expression, is a regular
-        expression the whole text must match. None learns the patterns from the
-        texts given to :meth:`fit`: each text's letters-and-digits shape and,
-        as far as the texts suggest forms they do not show (shapes met once),
-        the likeliest other shapes of their lengths (see
-        ``pattern_priors_``).
+        one of a set and any other letter or digit itself (``'LLLDLDD'``); a
+        character that is neither is a separator, not read from the plate but
+        written in the texts read (``'LL-DDD-LL'`` reads ``'AB-123-CD'``). A
+        string that is not a pattern, or a compiled expression, is a regular
+        expression the whole text's letters and digits must match. None learns
+        the patterns from the texts given to :meth:`fit`: each text's
+        letters-and-digits shape and, as far as the texts suggest forms they
+        do not show (shapes met once), the likeliest other shapes of their
+        lengths (see ``pattern_priors_``), written with the commonest
+        separators of the texts of that shape (or length).
     restorer : estimator or None, default=None
         The character recogniser, fitted on the character tiles cut from the
         training photos: an unfitted estimator with ``fit`` and
@@ -630,7 +635,10 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         X : sequence of images or file paths, or (n_samples, M, N[, C]) ndarray
             Photos of vehicles, in the package's image convention.
         y : array-like of str, shape (n_samples,)
-            The plate text of each photo (letters and digits, no spaces).
+            The plate text of each photo. Separators in it (dashes, dots,
+            spaces: anything neither a letter nor a digit) are no characters
+            to cut; with ``patterns=None`` the texts read are written with the
+            training texts' commonest separators.
         boxes : array-like of shape (n_samples, 4), optional
             The plate's box ``(x, y, width, height)`` in each photo (rows may be
             None). Without boxes the row whose length matches the text is used.
@@ -700,7 +708,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
                 "found); check the texts, the boxes, 'ink' and 'char_height'."
             )
             raise ValueError(msg)
-        self._learn_patterns(texts)
+        self._learn_patterns([str(t) for t in y])
         self.plate_margins_ = (
             np.median(np.asarray(margins), axis=0) if margins else _DEFAULT_MARGINS
         )
@@ -721,13 +729,14 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
 
     def _learn_patterns(self, texts: list[str]) -> None:
         """Set ``patterns_`` (given, or learned from ``texts``: their shapes
-        and the likeliest unseen ones) and their priors from ``texts``."""
+        and the likeliest unseen ones, with their commonest separators) and
+        their priors from ``texts``."""
         if self.patterns is None:
             self.patterns_, self.pattern_priors_ = learned_patterns(texts)
             return
         parsed = parse_patterns(self.patterns)
         self.patterns_ = tuple(p.source for p in parsed)
-        self.pattern_priors_ = pattern_priors(parsed, texts)
+        self.pattern_priors_ = pattern_priors(parsed, _plain_texts(texts))
 
     def _fit_verifier(self, rows: list[np.ndarray]) -> Any:
         """A logistic regression telling the plate's row from the others, from
@@ -978,6 +987,9 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
     def score(self, X: Any, y: Any, boxes: Any = None) -> float:
         """Exact plate accuracy: the fraction of photos whose best text is ``y``.
 
+        Texts are compared by their letters and digits, upper case: a reading
+        ``'AB123CD'`` of a plate labelled ``'ab-123-cd'`` is right.
+
         Parameters
         ----------
         X : sequence of images or file paths, or (n_samples, M, N[, C]) ndarray
@@ -994,7 +1006,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         truth = np.array(_plain_texts(y), dtype=object)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PlateNotFoundWarning)
-            predicted = self.predict(X, boxes=boxes)
+            predicted = np.array(_plain_texts(self.predict(X, boxes=boxes)))
         return float(np.mean(predicted == truth))
 
     def __sklearn_tags__(self) -> Any:
