@@ -163,6 +163,19 @@ def test_texts_with_separators_train_and_read_written_alike():
     assert [t.replace("-", "") for t in read] == list(read_plain)
 
 
+def test_a_regular_expression_of_written_texts_is_named(reader):
+    """A regular expression is matched to the letters and digits read: one that
+    only matches the texts with their dashes would never read a plate."""
+    texts = ["AB-123-CD", "XY-987-ZT"]
+    dashed = copy.copy(reader)
+    dashed.patterns = r"[A-Z]{2}-\d{3}-[A-Z]{2}"
+    with pytest.raises(ValueError, match=r"matches the training text 'AB-123-CD'"):
+        dashed._learn_patterns(texts)
+    dashed.patterns = r"[A-Z]{2}\d{3}[A-Z]{2}"
+    dashed._learn_patterns(texts)
+    assert dashed.patterns_ == (r"[A-Z]{2}\d{3}[A-Z]{2}",)
+
+
 @pytest.mark.parametrize("stack", [np.vstack, np.hstack])
 def test_several_plates_in_a_photo(reader, plates, stack):
     two = stack([plates.images[40], plates.images[41]])

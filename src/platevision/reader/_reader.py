@@ -142,6 +142,25 @@ def _plain_texts(texts: Any) -> list[str]:
     return [plain_text(t) for t in texts]
 
 
+def _check_separators(pattern: Any, texts: list[str], plain: list[str]) -> None:
+    """Raise when a regular expression matches training texts only with their
+    separators: the reader matches it to letters and digits, so it would never
+    read a plate."""
+    regex = pattern.regex
+    if regex is None or any(regex.fullmatch(t) for t in plain):
+        return
+    written = next((t for t in texts if regex.fullmatch(t.upper())), None)
+    if written is not None:
+        msg = (
+            f"patterns: the regular expression {pattern.source!r} matches the "
+            f"training text {written!r} with its separators, but the reader "
+            f"matches letters and digits only ({plain_text(written)!r}); leave "
+            "the separators out of it, or write a pattern such as 'LL-DDD-LL', "
+            "whose separators are written into the texts read."
+        )
+        raise ValueError(msg)
+
+
 def _check_texts(y: Any) -> np.ndarray:
     """Plate texts as a 1-D array (every text is its own 'class': no class checks)."""
     from sklearn.utils.validation import check_array, column_or_1d
@@ -735,8 +754,11 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             self.patterns_, self.pattern_priors_ = learned_patterns(texts)
             return
         parsed = parse_patterns(self.patterns)
+        plain = _plain_texts(texts)
+        for pattern in parsed:
+            _check_separators(pattern, texts, plain)
         self.patterns_ = tuple(p.source for p in parsed)
-        self.pattern_priors_ = pattern_priors(parsed, _plain_texts(texts))
+        self.pattern_priors_ = pattern_priors(parsed, plain)
 
     def _fit_verifier(self, rows: list[np.ndarray]) -> Any:
         """A logistic regression telling the plate's row from the others, from
