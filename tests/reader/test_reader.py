@@ -428,6 +428,8 @@ def test_learned_ink_leaves_out_a_polarity_of_few_votes():
         np.array([1.0, 0.5, -1.0, 0.0, 0.4]), np.array([0.2, 0.5, 0.6, 0.0, -1.0])
     )
     assert votes == ["dark", None, "light", None, "dark"]
+    # A row told by chance (one or two tiles of seven) votes for nothing.
+    assert _ink_votes(np.array([0.2, -1.0]), np.array([0.1, 0.2])) == [None, None]
     assert _learned_ink(["dark"] * 10) == "dark"
     assert _learned_ink(["light"] * 10 + [None] * 5) == "light"
     # One vote in ten is left out; two are not.
@@ -435,6 +437,29 @@ def test_learned_ink_leaves_out_a_polarity_of_few_votes():
     assert _learned_ink(["light"] * 9 + ["dark"]) == "light"
     assert _learned_ink(["dark"] * 8 + ["light"] * 2) == "both"
     assert _learned_ink([None] * 3) == "dark"  # nothing to go by
+
+
+def test_rows_told_by_chance_are_dropped_where_no_box_says_where_the_plate_is():
+    from platevision.reader._reader import _unboxed_rows_told
+
+    found = [(f"tiles {i}", None, f"rows {i}", 10.0) for i in range(6)]
+    told = np.array([0.9, 0.1, 0.8, 0.1, -1.0, 0.7])
+    texts = ["ABC1234"] * 6
+    box = np.array([0, 0, 10, 10])
+    kept = _unboxed_rows_told(found, told, texts, [None, None, None, box, None, None])
+    assert [result[0] for result in kept] == [
+        "tiles 0",
+        None,  # told 0.1, no box: another row of the text's length
+        "tiles 2",
+        "tiles 3",  # told 0.1, but in its box
+        "tiles 4",
+        "tiles 5",
+    ]
+    assert kept[1] == (None, None, None, None)
+    # Every photo boxed, or most rows untold (too few photos to tell by): kept.
+    assert _unboxed_rows_told(found, told, texts, [box] * 6) is found
+    most_low = np.array([0.9, 0.1, 0.1, 0.1, -1.0, 0.7])
+    assert _unboxed_rows_told(found, most_low, texts, [None] * 6) is found
 
 
 def test_characters_are_told_apart_and_the_gaps_between_them_are_not(
@@ -489,31 +514,37 @@ def test_real_brazilian_plates_are_found_and_read(brazil):
     assert np.mean(texts == data.target[test]) >= 0.3
 
 
-def test_row_verifier_needs_boxes(reader, plates):
-    # Synthetic photos hold one row each: too few other rows to learn from.
-    assert reader.verifier_ is None or hasattr(reader.verifier_, "predict_proba")
-    unboxed = PlateReader("LLLDDDD", restorer=_quick_restorer(), random_state=0)
-    unboxed.fit(plates.images[:20], plates.target[:20])
-    assert unboxed.verifier_ is None
-
-
-def test_row_verifier_tells_plate_rows_from_others(brazil):
+def _verifier_auc(reader, photos, boxes):
+    """How well the reader's verifier ranks the rows of a plate's box above
+    the others in ``photos`` (ROC AUC)."""
     from sklearn.metrics import roc_auc_score
 
-    from platevision.reader._reader import _as_uint8_grey, _verifier_rows
+    from platevision.reader._reader import _verifier_rows
 
-    data, reader = brazil
-    assert reader.verifier_ is not None
-    # On photos it has not seen, the plate's rows score above the others.
-    photos, boxes = data.images[60:90], data.boxes[60:90]
     rows = [
-        _verifier_rows(reader, _as_uint8_grey(path, i), box, reader.ink_)
-        for i, (path, box) in enumerate(zip(photos, boxes, strict=True))
+        _verifier_rows(reader, _as_uint8_grey(photo, i), box, reader.ink_)
+        for i, (photo, box) in enumerate(zip(photos, boxes, strict=True))
     ]
     table = np.vstack([r for r in rows if r is not None])
     inputs = reader._verifier_inputs(table[:, :-1], reader._pattern_lengths())
     proba = reader.verifier_.predict_proba(inputs)
-    assert roc_auc_score(table[:, -1].astype(bool), proba[:, 1]) >= 0.8
+    return roc_auc_score(table[:, -1].astype(bool), proba[:, 1])
+
+
+def test_row_verifier_learns_without_boxes(plates):
+    """Without boxes, the rows are labelled by the text's row: the plate is
+    taken to be that row with the usual margins around it."""
+    unboxed = PlateReader("LLLDDDD", restorer=_quick_restorer(), random_state=0)
+    unboxed.fit(plates.images[:40], plates.target[:40])
+    assert unboxed.verifier_ is not None
+    assert _verifier_auc(unboxed, plates.images[40:], plates.boxes[40:]) >= 0.8
+
+
+def test_row_verifier_tells_plate_rows_from_others(brazil):
+    data, reader = brazil
+    assert reader.verifier_ is not None
+    # On photos it has not seen, the plate's rows score above the others.
+    assert _verifier_auc(reader, data.images[60:90], data.boxes[60:90]) >= 0.8
 
 
 def test_row_verifier_weighs_features_together(reader):
