@@ -37,3 +37,11 @@ def test_separators_are_in_the_texts_and_on_the_plates():
 def test_a_pattern_without_a_letter_or_digit_is_named(pattern):
     with pytest.raises(ValueError, match="pattern must be a str with a letter"):
         make_plates(1, pattern=pattern)
+
+
+def test_a_narrow_photo_gets_narrower_characters():
+    # Characters 0.1 to 0.18 of 480 rows high would not fit 320 columns.
+    plates = make_plates(5, pattern="LLLDDDD", image_shape=(480, 320), random_state=0)
+    x, _, w, _ = plates.boxes.T
+    assert np.all(x >= 2)
+    assert np.all(x + w <= 318)

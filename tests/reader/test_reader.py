@@ -444,9 +444,8 @@ def test_rows_told_by_chance_are_dropped_where_no_box_says_where_the_plate_is():
 
     found = [(f"tiles {i}", None, f"rows {i}", 10.0) for i in range(6)]
     told = np.array([0.9, 0.1, 0.8, 0.1, -1.0, 0.7])
-    texts = ["ABC1234"] * 6
     box = np.array([0, 0, 10, 10])
-    kept = _unboxed_rows_told(found, told, texts, [None, None, None, box, None, None])
+    kept = _unboxed_rows_told(found, told, [None, None, None, box, None, None])
     assert [result[0] for result in kept] == [
         "tiles 0",
         None,  # told 0.1, no box: another row of the text's length
@@ -457,9 +456,34 @@ def test_rows_told_by_chance_are_dropped_where_no_box_says_where_the_plate_is():
     ]
     assert kept[1] == (None, None, None, None)
     # Every photo boxed, or most rows untold (too few photos to tell by): kept.
-    assert _unboxed_rows_told(found, told, texts, [box] * 6) is found
+    assert _unboxed_rows_told(found, told, [box] * 6) is found
     most_low = np.array([0.9, 0.1, 0.1, 0.1, -1.0, 0.7])
-    assert _unboxed_rows_told(found, most_low, texts, [None] * 6) is found
+    assert _unboxed_rows_told(found, most_low, [None] * 6) is found
+
+
+def test_without_boxes_the_plate_is_told_from_a_taller_row_of_other_text():
+    """Two photos in five hold, above their plate, a taller plate of another
+    text as long (a sign, a sticker): there the tallest row of the text's
+    length is the wrong one. Its tiles are told by the other photos' tiles no
+    better than chance, so fit looks again, and learns from the row they tell:
+    the plate's."""
+    plates = make_plates(40, pattern="LLLDDDD", random_state=7)
+    decoys = make_plates(40, pattern="LLLDDDD", image_shape=(480, 320), random_state=8)
+    above = np.full_like(decoys.images, 0.5)
+    with_decoy = np.arange(40) % 5 < 2
+    above[with_decoy] = decoys.images[with_decoy]
+    photos = np.concatenate([above, plates.images], axis=1)
+    assert np.all(decoys.boxes[:, 3] > plates.boxes[:, 3])  # taller rows
+    train = slice(0, 30)
+    reader = PlateReader(restorer=_quick_restorer(), random_state=0)
+    reader.fit(photos[train], plates.target[train])
+    assert reader.n_training_plates_ >= 27  # of 30, 12 of them with a decoy
+    test = slice(30, 40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PlateNotFoundWarning)
+        boxes = plates.boxes[test] + np.array([0, 480, 0, 0])
+        accuracy = reader.score(photos[test], plates.target[test], boxes=boxes)
+    assert accuracy >= 0.7
 
 
 def test_characters_are_told_apart_and_the_gaps_between_them_are_not(

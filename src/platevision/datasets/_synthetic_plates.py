@@ -113,11 +113,16 @@ def make_plates(
         photo += rng.normal(0, 0.03, size=(n_rows, n_cols))
         # The plate's characters, at a random height.
         char_h = int(rng.uniform(0.1, 0.18) * n_rows)
-        char_w = max(4, int(round(char_h * 0.6)))
-        gap = max(1, int(round(char_h * rng.uniform(0.08, 0.2))))
-        margin_x, margin_y = int(0.4 * char_h), int(0.35 * char_h)
-        widths = [char_w if c.isalnum() else max(2, char_w // 2) for c in text]
-        plate_w = sum(widths) + (len(text) - 1) * gap + 2 * margin_x
+        spacing = rng.uniform(0.08, 0.2)
+        while True:  # characters as tall as the photo's width lets them be
+            char_w = max(4, int(round(char_h * 0.6)))
+            gap = max(1, int(round(char_h * spacing)))
+            margin_x, margin_y = int(0.4 * char_h), int(0.35 * char_h)
+            widths = [char_w if c.isalnum() else max(2, char_w // 2) for c in text]
+            plate_w = sum(widths) + (len(text) - 1) * gap + 2 * margin_x
+            if plate_w <= n_cols - 4 or char_h <= 4:
+                break
+            char_h -= 1
         plate_h = char_h + 2 * margin_y
         plate_w, plate_h = min(plate_w, n_cols - 4), min(plate_h, n_rows - 4)
         x = int(rng.randint(2, n_cols - plate_w - 1))

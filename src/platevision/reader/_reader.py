@@ -715,7 +715,13 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         else:
             self.ink_ = self.ink
             found = training(self.ink)
-        found = _unboxed_rows_told(found, told, texts, box_list)
+        if any(box is None for box in box_list):
+            if told is None:
+                told = _told_apart([result[0] for result in found], texts)
+            kept = _unboxed_rows_told(found, told, box_list)
+            if kept is not found and self.ink_ != "both":
+                kept = self._other_rows(kept, told, items, texts, box_list)
+            found = kept
         tiles: list[np.ndarray] = []
         labels: list[str] = []
         margins = []
@@ -756,6 +762,44 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         self.restorer_ = restorer.fit(tiles, np.asarray(labels))
         self.verifier_ = self._fit_verifier(verifier_rows)
         return self
+
+    def _other_rows(
+        self,
+        found: list[Any],
+        told: np.ndarray,
+        items: Sequence[Any],
+        texts: list[str],
+        boxes: list[Any],
+    ) -> list[Any]:
+        """``found`` with each photo left out by :func:`_unboxed_rows_told`
+        looked at again: its row as long as its text whose tiles the photos
+        kept tell best, if told often enough (:func:`_other_row`)."""
+        again = [
+            i
+            for i, box in enumerate(boxes)
+            if box is None and 0 <= told[i] < _TOLD_ENOUGH
+        ]
+        pool = [
+            (cut, text) for (cut, *_), text in zip(found, texts, strict=True) if cut
+        ]
+        if not again or not pool:
+            return found
+        pictures = np.stack([_picture(tile) for cut, _ in pool for tile in cut])
+        labels = np.array([char for cut, text in pool for char in text[: len(cut)]])
+        results = map_images(
+            _other_row,
+            [items[i] for i in again],
+            n_jobs=self.n_jobs,
+            reader=self,
+            texts=[texts[i] for i in again],
+            ink=self.ink_,
+            pictures=pictures,
+            labels=labels,
+        )
+        found = list(found)
+        for i, result in zip(again, results, strict=True):
+            found[i] = result
+        return found
 
     def _learn_patterns(self, texts: list[str]) -> None:
         """Set ``patterns_`` (given, or learned from ``texts``: their shapes
@@ -1278,7 +1322,19 @@ def _training_one(
     found = reader._training_row(grey, text, box, ink)
     if found is None:
         return None, None, _verifier_rows(reader, grey, box, ink), None
-    row, view = found
+    return _row_results(reader, grey, *found, box, ink)
+
+
+def _row_results(
+    reader: PlateReader,
+    grey: np.ndarray,
+    row: np.ndarray,
+    view: np.ndarray,
+    box: Any,
+    ink: str,
+) -> tuple[list[np.ndarray], np.ndarray | None, np.ndarray | None, float]:
+    """A training photo's results (:func:`_training_one`) once its text's row
+    is found."""
     x, y, w, h = row_box(row)
     height = _median(row[:, 3])
     margin = None
@@ -1290,6 +1346,39 @@ def _training_one(
         margin = np.array([x - bx, y - by, bx + bw - (x + w), by + bh - (y + h)])
         margin = margin / height
     return _cut_tiles(view, row), margin, _verifier_rows(reader, grey, box, ink), height
+
+
+def _other_row(
+    item: Any,
+    index: int,
+    *,
+    reader: PlateReader,
+    texts: list[str],
+    ink: str,
+    pictures: np.ndarray,
+    labels: np.ndarray,
+) -> tuple[Any, ...]:
+    """A training photo's results (:func:`_training_one`) from the row as long
+    as its text whose tiles are told best by ``pictures`` (of characters
+    ``labels``, from the other photos), if at least ``_TOLD_ENOUGH`` of the
+    time; all None otherwise. For a photo without a box whose tallest such row
+    is told too seldom (another row than the plate's)."""
+    grey = _as_uint8_grey(item, index)
+    text = texts[index]
+    best, best_told = None, _TOLD_ENOUGH
+    for row, view in reader._rows(grey, ink):
+        for candidate in _candidate_rows(row, view, extend=False):
+            if len(candidate) == len(text):
+                cut = _cut_tiles(view, candidate)
+                own = np.stack([_picture(tile) for tile in cut])
+                nearest = np.argmax(own @ pictures.T, axis=1)
+                told = float(np.mean(labels[nearest] == np.array(list(text))))
+                if told >= best_told:
+                    best, best_told = (candidate, view), told
+                break
+    if best is None:
+        return None, None, None, None
+    return _row_results(reader, grey, *best, None, ink)
 
 
 def _either_way(
@@ -1351,10 +1440,7 @@ def _told_apart(
 
 
 def _unboxed_rows_told(
-    found: list[Any],
-    told: np.ndarray | None,
-    texts: list[str],
-    boxes: list[Any],
+    found: list[Any], told: np.ndarray, boxes: list[Any]
 ) -> list[Any]:
     """The training results (:func:`_training_one`) without those of photos
     given no box whose text row's tiles are told (:func:`_told_apart`) less
@@ -1372,8 +1458,6 @@ def _unboxed_rows_told(
     """
     if all(box is not None for box in boxes):
         return found
-    if told is None:
-        told = _told_apart([result[0] for result in found], texts)
     cut = told >= 0
     low = cut & (told < _TOLD_ENOUGH)
     unboxed = np.array([box is None for box in boxes])
