@@ -126,15 +126,18 @@ class PlatePattern:
 
     def written(self, text: str) -> str:
         """``text`` (letters and digits) written with the pattern's separators."""
-        if not self.separators:
-            return text
-        out, last = [], 0
-        for i, separator in self.separators:
-            out.append(text[last:i])
-            out.append(separator)
-            last = i
-        out.append(text[last:])
-        return "".join(out)
+        return _with_separators(text, self.separators)
+
+
+def _with_separators(text: str, separators: Sequence[tuple[int, str]]) -> str:
+    """``text`` with each ``(i, separator)`` put before its i-th character."""
+    out, last = [], 0
+    for i, separator in separators:
+        out.append(text[last:i])
+        out.append(separator)
+        last = i
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _separator(token: str) -> str | None:
@@ -402,9 +405,7 @@ def _commonest_layouts(
 
 def _laid_out(shape: str, layout: tuple[tuple[int, str], ...]) -> str:
     """A shape of ``L`` and ``D`` with separators put in, as pattern tokens."""
-    return PlatePattern(
-        shape, None, None, tuple((i, shape_of(separator)) for i, separator in layout)
-    ).written(shape)
+    return _with_separators(shape, [(i, shape_of(sep)) for i, sep in layout])
 
 
 def _shape_log_q(shape: str, log_q: np.ndarray) -> float:

@@ -779,13 +779,9 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             for i, box in enumerate(boxes)
             if box is None and 0 <= told[i] < _TOLD_ENOUGH
         ]
-        pool = [
-            (cut, text) for (cut, *_), text in zip(found, texts, strict=True) if cut
-        ]
-        if not again or not pool:
+        _, labels, pictures = _tile_pictures([result[0] for result in found], texts)
+        if not again or not len(labels):
             return found
-        pictures = np.stack([_picture(tile) for cut, _ in pool for tile in cut])
-        labels = np.array([char for cut, text in pool for char in text[: len(cut)]])
         results = map_images(
             _other_row,
             [items[i] for i in again],
@@ -1404,6 +1400,21 @@ def _either_way(
     return chosen[0], chosen[1], rows, chosen[3]
 
 
+def _tile_pictures(
+    cuts: Sequence[list[np.ndarray] | None], texts: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every tile of the photos cut: its photo's index, its character and its
+    picture (:func:`_picture`), (n,), (n,) and (n, 128)."""
+    photos, labels, stack = [], [], []
+    for i, (cut, text) in enumerate(zip(cuts, texts, strict=True)):
+        for tile, char in zip(cut or [], text, strict=False):
+            photos.append(i)
+            labels.append(char)
+            stack.append(_picture(tile))
+    pictures = np.stack(stack) if stack else np.empty((0, 128), np.float32)
+    return np.asarray(photos, dtype=np.intp), np.asarray(labels), pictures
+
+
 def _told_apart(
     cuts: Sequence[list[np.ndarray] | None], texts: list[str]
 ) -> np.ndarray:
@@ -1415,17 +1426,9 @@ def _told_apart(
     the marks between them (the light gaps between dark characters) do not.
     """
     scores = np.full(len(cuts), -1.0)
-    photos, labels, stack = [], [], []
-    for i, (cut, text) in enumerate(zip(cuts, texts, strict=True)):
-        for tile, char in zip(cut or [], text, strict=False):
-            photos.append(i)
-            labels.append(char)
-            stack.append(_picture(tile))
-    if not stack:
+    photo, label, pictures = _tile_pictures(cuts, texts)
+    if not len(photo):
         return scores
-    pictures = np.stack(stack)
-    photo = np.asarray(photos)
-    label = np.asarray(labels)
     right = np.zeros(len(photo), dtype=bool)
     for start in range(0, len(photo), _TOLD_CHUNK):  # memory bounded by chunks
         rows = slice(start, start + _TOLD_CHUNK)
