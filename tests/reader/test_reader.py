@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -442,40 +443,22 @@ def test_learned_ink_leaves_out_a_polarity_of_few_votes():
     assert _learned_ink([None] * 3) == "dark"  # nothing to go by
 
 
-def test_rows_told_by_chance_are_dropped_where_no_box_says_where_the_plate_is():
-    from platevision.reader._reader import _unboxed_rows_told
+def test_rows_told_by_chance_are_looked_at_again_unless_most_are():
+    from platevision.reader._reader import _told_seldom
 
-    found = [(f"tiles {i}", None, f"rows {i}", 10.0) for i in range(6)]
-    told = np.array([0.9, 0.1, 0.8, 0.1, -1.0, 0.7])
-    box = np.array([0, 0, 10, 10])
-    kept = _unboxed_rows_told(found, told, [None, None, None, box, None, None])
-    assert [result[0] for result in kept] == [
-        "tiles 0",
-        None,  # told 0.1, no box: another row of the text's length
-        "tiles 2",
-        "tiles 3",  # told 0.1, but in its box
-        "tiles 4",
-        "tiles 5",
-    ]
-    assert kept[1] == (None, None, None, None)
-    # Every photo boxed, or most rows untold (too few photos to tell by): kept.
-    assert _unboxed_rows_told(found, told, [box] * 6) is found
+    told = np.array([0.9, 0.1, 0.8, 0.2, -1.0, 0.7])
+    # told 0.1 and 0.2: another row of the text's length, or the plate's cut
+    # wrong; -1: none cut, nothing to look at again.
+    assert _told_seldom(told).tolist() == [False, True, False, True, False, False]
+    # Most rows told seldom (too few photos to tell by): every row kept.
     most_low = np.array([0.9, 0.1, 0.1, 0.1, -1.0, 0.7])
-    assert _unboxed_rows_told(found, most_low, [None] * 6) is found
+    assert not _told_seldom(most_low).any()
 
 
-def test_without_boxes_the_plate_is_told_from_a_taller_row_of_other_text():
-    """Two photos in five hold, above their plate, a taller plate of another
-    text as long (a sign, a sticker): there the tallest row of the text's
-    length is the wrong one. Its tiles are told by the other photos' tiles no
-    better than chance, so fit looks again, and learns from the row they tell:
-    the plate's."""
-    from platevision.reader._reader import (
-        _told_apart,
-        _training_one,
-        _unboxed_rows_told,
-    )
-
+@pytest.fixture(scope="module")
+def decoyed():
+    """30 plates (make_plates, LLLDDDD), two photos in five with a taller plate
+    of another text as long above their own (a sign, a sticker)."""
     plates = make_plates(30, pattern="LLLDDDD", random_state=7)
     decoys = make_plates(30, pattern="LLLDDDD", image_shape=(480, 320), random_state=8)
     above = np.full_like(decoys.images, 0.5)
@@ -503,8 +486,29 @@ def test_without_boxes_the_plate_is_told_from_a_taller_row_of_other_text():
             else (np.abs(heights - plate_h) < np.abs(heights - decoy_h))
         )
 
+    plate_boxes = plates.boxes + np.array([0, above.shape[1], 0, 0])
+    return SimpleNamespace(
+        photos=photos,
+        texts=list(plates.target),
+        with_decoy=with_decoy,
+        like=like,
+        plate_boxes=plate_boxes,
+        decoy_boxes=decoys.boxes,
+    )
+
+
+@pytest.mark.parametrize("boxed", [False, True])
+def test_the_plate_is_told_from_a_taller_row_of_other_text(decoyed, boxed):
+    """Without boxes (or with boxes loose enough to hold both rows) the tallest
+    row of the text's length is the wrong one in the photos with a decoy. Its
+    tiles are told by the other photos' tiles no better than chance, so fit
+    looks again, and learns from the row they tell: the plate's."""
+    from platevision.reader._reader import _told_apart, _told_seldom, _training_one
+
+    photos, texts, like = decoyed.photos, decoyed.texts, decoyed.like
+    n, height, width = photos.shape[:3]
+    boxes = [np.array([0, 0, width, height]) if boxed else None] * n
     reader = PlateReader(restorer=_quick_restorer(), random_state=0)
-    texts, boxes = list(plates.target), [None] * 30
     found = [
         _training_one(photo, i, reader=reader, texts=texts, boxes=boxes, ink="dark")
         for i, photo in enumerate(photos)
@@ -514,18 +518,33 @@ def test_without_boxes_the_plate_is_told_from_a_taller_row_of_other_text():
     # the oldest versions, 12 with the latest).
     taken = like(heights, taller=True)
     assert taken.sum() >= 6
-    assert not taken[~with_decoy].any()
+    assert not taken[~decoyed.with_decoy].any()
     told = _told_apart([result[0] for result in found], texts)
     assert np.all(told[taken] < 0.25)
-    kept = _unboxed_rows_told(found, told, boxes)
-    assert all(kept[i][0] is None for i in np.flatnonzero(taken))
+    seldom = _told_seldom(told)
+    assert np.all(seldom[taken])
+    kept = [(None,) * 4 if s else r for r, s in zip(found, seldom, strict=True)]
     reader.ink_ = "dark"
-    again = reader._other_rows(kept, told, list(photos), texts, boxes)
+    again = reader._other_rows(kept, seldom, list(photos), texts, boxes)
     heights = np.array([np.nan if r[3] is None else r[3] for r in again])
     assert np.all(like(heights, taller=False)[taken])  # now the plates' rows
     # And fit does all of it.
-    reader.fit(photos, plates.target)
+    reader.fit(photos, texts, boxes=None if not boxed else boxes)
     assert reader.n_training_plates_ >= 27
+
+
+def test_a_box_around_a_row_of_other_text_is_not_learned_from(decoyed):
+    """A wrong box (here: around the decoy above the plate) holds only a row of
+    another text: its tiles are told too seldom, no row in the box is told
+    better, and the photo is not learned from (before, each of its tiles was
+    learned as the character it is not)."""
+    boxes = np.where(
+        decoyed.with_decoy[:, None], decoyed.decoy_boxes, decoyed.plate_boxes
+    )
+    reader = PlateReader(restorer=_quick_restorer(), random_state=0)
+    reader.fit(decoyed.photos, decoyed.texts, boxes=boxes)
+    n_right = int((~decoyed.with_decoy).sum())  # 18
+    assert n_right - 3 <= reader.n_training_plates_ <= n_right
 
 
 def test_characters_are_told_apart_and_the_gaps_between_them_are_not(

@@ -617,11 +617,12 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             found.extend(tier[:room])
         return found
 
-    def _training_row(
+    def _text_rows(
         self, grey: np.ndarray, text: str, box: np.ndarray | None, ink: str
-    ) -> tuple[np.ndarray, np.ndarray] | None:
-        """The row of a training photo that holds its text, one blob per
-        character, looked for with ``ink``."""
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The rows of a training photo as long as its text, one blob per
+        character, looked for with ``ink`` (inside ``box`` grown by 0.15 when
+        given), each with the ink-dark view of the whole photo it is cut from."""
         if box is not None:
             region, x0, y0 = _crop(grey, box, 0.15)
         else:
@@ -632,14 +633,20 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             # wrong guess would label every tile with its neighbour's character.
             for candidate in _candidate_rows(row, view, extend=False):
                 if len(candidate) == len(text):
-                    rows.append((candidate, view))
+                    full_view = grey if view is region else 255 - grey
+                    rows.append((candidate + np.array([x0, y0, 0, 0]), full_view))
                     break
+        return rows
+
+    def _training_row(
+        self, grey: np.ndarray, text: str, box: np.ndarray | None, ink: str
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The row of a training photo taken to hold its text: the tallest of
+        its :meth:`_text_rows`."""
+        rows = self._text_rows(grey, text, box, ink)
         if not rows:
             return None
-        row, view = max(rows, key=lambda pair: _median(pair[0][:, 3]))
-        row = row + np.array([x0, y0, 0, 0])
-        full_view = grey if view is region else 255 - grey
-        return row, full_view
+        return max(rows, key=lambda pair: _median(pair[0][:, 3]))
 
     # ------------------------------------------------------------------ fit
 
@@ -715,13 +722,18 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         else:
             self.ink_ = self.ink
             found = training(self.ink)
-        if any(box is None for box in box_list):
-            if told is None:
-                told = _told_apart([result[0] for result in found], texts)
-            kept = _unboxed_rows_told(found, told, box_list)
-            if kept is not found and self.ink_ != "both":
-                kept = self._other_rows(kept, told, items, texts, box_list)
-            found = kept
+        if told is None:
+            told = _told_apart([result[0] for result in found], texts)
+        seldom = _told_seldom(told)
+        if self.ink_ == "both":  # boxed rows kept: see _other_rows
+            seldom &= np.array([box is None for box in box_list])
+        if seldom.any():
+            found = [
+                (None,) * 4 if low else result
+                for result, low in zip(found, seldom, strict=True)
+            ]
+            if self.ink_ != "both":
+                found = self._other_rows(found, seldom, items, texts, box_list)
         tiles: list[np.ndarray] = []
         labels: list[str] = []
         margins = []
@@ -766,34 +778,36 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
     def _other_rows(
         self,
         found: list[Any],
-        told: np.ndarray,
+        again: np.ndarray,
         items: Sequence[Any],
         texts: list[str],
         boxes: list[Any],
     ) -> list[Any]:
-        """``found`` with each photo left out by :func:`_unboxed_rows_told`
-        looked at again: its row as long as its text whose tiles the photos
-        kept tell best, if told often enough (:func:`_other_row`)."""
-        again = [
-            i
-            for i, box in enumerate(boxes)
-            if box is None and 0 <= told[i] < _TOLD_ENOUGH
-        ]
+        """``found`` with the photos ``again`` (a mask; their rows told too
+        seldom, see :func:`_told_seldom`) looked at again: of each one's rows as
+        long as its text (inside its box, when given), the one the other
+        photos' tiles tell best, if told often enough (:func:`_other_row`).
+
+        Not when both inks are looked for: the rows of the gaps between the
+        characters are as long as the text too.
+        """
+        indices = np.flatnonzero(again).tolist()
         _, labels, pictures = _tile_pictures([result[0] for result in found], texts)
-        if not again or not len(labels):
+        if not indices or not len(labels):
             return found
         results = map_images(
             _other_row,
-            [items[i] for i in again],
+            [items[i] for i in indices],
             n_jobs=self.n_jobs,
             reader=self,
-            texts=[texts[i] for i in again],
+            texts=[texts[i] for i in indices],
+            boxes=[boxes[i] for i in indices],
             ink=self.ink_,
             pictures=pictures,
             labels=labels,
         )
         found = list(found)
-        for i, result in zip(again, results, strict=True):
+        for i, result in zip(indices, results, strict=True):
             found[i] = result
         return found
 
@@ -1350,31 +1364,29 @@ def _other_row(
     *,
     reader: PlateReader,
     texts: list[str],
+    boxes: list[Any],
     ink: str,
     pictures: np.ndarray,
     labels: np.ndarray,
 ) -> tuple[Any, ...]:
-    """A training photo's results (:func:`_training_one`) from the row as long
-    as its text whose tiles are told best by ``pictures`` (of characters
-    ``labels``, from the other photos), if at least ``_TOLD_ENOUGH`` of the
-    time; all None otherwise. For a photo without a box whose tallest such row
-    is told too seldom (another row than the plate's)."""
+    """A training photo's results (:func:`_training_one`) from its row as long
+    as its text (:meth:`PlateReader._text_rows`) whose tiles are told best by
+    ``pictures`` (of characters ``labels``, from the other photos), if at
+    least ``_TOLD_ENOUGH`` of the time; all None otherwise. For a photo whose
+    tallest such row is told too seldom (another row than the plate's, or the
+    plate's cut wrong)."""
     grey = _as_uint8_grey(item, index)
-    text = texts[index]
+    text, box = texts[index], boxes[index]
     best, best_told = None, _TOLD_ENOUGH
-    for row, view in reader._rows(grey, ink):
-        for candidate in _candidate_rows(row, view, extend=False):
-            if len(candidate) == len(text):
-                cut = _cut_tiles(view, candidate)
-                own = np.stack([_picture(tile) for tile in cut])
-                nearest = np.argmax(own @ pictures.T, axis=1)
-                told = float(np.mean(labels[nearest] == np.array(list(text))))
-                if told >= best_told:
-                    best, best_told = (candidate, view), told
-                break
+    for row, view in reader._text_rows(grey, text, box, ink):
+        own = np.stack([_picture(tile) for tile in _cut_tiles(view, row)])
+        nearest = np.argmax(own @ pictures.T, axis=1)
+        told = float(np.mean(labels[nearest] == np.array(list(text))))
+        if told >= best_told:
+            best, best_told = (row, view), told
     if best is None:
         return None, None, None, None
-    return _row_results(reader, grey, *best, None, ink)
+    return _row_results(reader, grey, *best, box, ink)
 
 
 def _either_way(
@@ -1442,34 +1454,25 @@ def _told_apart(
     return scores
 
 
-def _unboxed_rows_told(
-    found: list[Any], told: np.ndarray, boxes: list[Any]
-) -> list[Any]:
-    """The training results (:func:`_training_one`) without those of photos
-    given no box whose text row's tiles are told (:func:`_told_apart`) less
+def _told_seldom(told: np.ndarray) -> np.ndarray:
+    """Which training photos' text rows are told (:func:`_told_apart`) less
     than ``_TOLD_ENOUGH`` of the time: rows of the text's length elsewhere in
-    the photo (a dealer's name, a sticker), whose tiles would each be labelled
-    with a character they are not.
+    the photo (a dealer's name, a sticker) or the plate's row cut wrong, whose
+    tiles would each be labelled with a character they are not.
 
-    Left as they are when most rows found are told less than that: then too
-    few photos share characters to tell by (a few training photos).
+    None when most rows found are told less than that: then too few photos
+    share characters to tell by (a few training photos).
 
     On the OpenALPR photos without their boxes, fold 1 of 5: of the US
     rows found in 177 training photos, 81 are told at least 0.35 of the time,
     all in the plate's box, and 75 less than 0.2, 7 of them in the box; of the
     BR rows (91 photos), 74 and 17, 1 in the box.
     """
-    if all(box is not None for box in boxes):
-        return found
     cut = told >= 0
     low = cut & (told < _TOLD_ENOUGH)
-    unboxed = np.array([box is None for box in boxes])
     if low.sum() >= 0.5 * cut.sum():
-        return found
-    return [
-        (None, None, None, None) if low[i] and unboxed[i] else result
-        for i, result in enumerate(found)
-    ]
+        return np.zeros(len(told), dtype=bool)
+    return low
 
 
 def _ink_votes(dark: np.ndarray, light: np.ndarray) -> list[str | None]:
