@@ -671,11 +671,13 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             training texts' commonest separators.
         boxes : array-like of shape (n_samples, 4), optional
             The plate's box ``(x, y, width, height)`` in each photo (rows may be
-            None). Without a box, the tallest row as long as the text is taken
-            for the plate's, unless its tiles look unlike the same characters
-            in the other photos (then the photo is not learned from, as long as
-            most rows found look alike); the row verifier takes the plate to be
-            that row with the usual margins around it.
+            None). The tallest row as long as the text (in the box, when given)
+            is taken for the plate's, unless its tiles look unlike the same
+            characters in the other photos: then the photo's row as long as
+            the text that they look most like is, or none if none looks
+            enough like them (as long as most rows found look alike). Without a
+            box, the row verifier takes the plate to be that row with the
+            usual margins around it.
 
         Returns
         -------
