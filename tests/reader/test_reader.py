@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sklearn.model_selection import GridSearchCV
 
@@ -785,6 +785,9 @@ def test_row_features_of_a_cut_out_view_are_those_of_the_photo():
     x0=st.integers(0, 80),
     y0=st.integers(0, 70),
 )
+# Found once: 120 rows reduced to 63 are scaled by 0.525, not 0.5215 (the
+# bottoms were mapped back 3 pixels low).
+@example(scale=0.521484375, height=26, x0=0, y0=64)
 def test_rows_found_reduced_are_the_characters_in_the_photos_pixels(
     scale, height, x0, y0
 ):

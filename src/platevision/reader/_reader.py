@@ -1261,13 +1261,15 @@ def _rows_reduced(
     small = cv2.resize(view, size, interpolation=cv2.INTER_AREA)
     low, high = (max(2, round(h * scale)) for h in heights)
     tiers = character_rows_in_tiers(small, block_sizes=sizes, height_range=(low, high))
+    # Each axis by the scale its rounded size gives it (63 / 120 rows, not 0.52).
+    sx, sy = size[0] / view.shape[1], size[1] / view.shape[0]
     back: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
     for rows, out in zip(tiers, back, strict=True):
         for row in rows:
-            x0 = np.floor(row[:, 0] / scale)
-            y0 = np.floor(row[:, 1] / scale)
-            x1 = np.minimum(np.ceil((row[:, 0] + row[:, 2]) / scale), view.shape[1])
-            y1 = np.minimum(np.ceil((row[:, 1] + row[:, 3]) / scale), view.shape[0])
+            x0 = np.floor(row[:, 0] / sx)
+            y0 = np.floor(row[:, 1] / sy)
+            x1 = np.minimum(np.ceil((row[:, 0] + row[:, 2]) / sx), view.shape[1])
+            y1 = np.minimum(np.ceil((row[:, 1] + row[:, 3]) / sy), view.shape[0])
             out.append(np.column_stack([x0, y0, x1 - x0, y1 - y0]).astype(np.int64))
     return back
 
