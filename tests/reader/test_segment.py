@@ -320,6 +320,29 @@ def test_a_character_cut_in_two_is_grown_over_its_other_piece():
     assert widen_narrow(found, grey) is None
 
 
+@pytest.mark.parametrize("spacing", [3, 4])
+def test_a_character_cut_into_pieces_by_thin_scratches_is_found_whole(spacing):
+    # Plate-coloured lines a pixel wide every few pixels cut the ring
+    # at 60 into pieces none of which has a character's shape.
+    grey, row = _rings([20, 40, 60, 80, 100])
+    ys, xs = np.mgrid[: grey.shape[0], : grey.shape[1]]
+    scratched = grey.copy()
+    scratches = (ys % spacing == 0) & (xs >= 58) & (xs < 74)
+    scratched[scratches] = 200
+
+    def boxes(image, **options):
+        return {tuple(b) for r in find_character_rows(image, **options) for b in r}
+
+    assert tuple(row[2]) in boxes(grey, close_gaps=None)
+    assert tuple(row[2]) not in boxes(scratched, close_gaps=None)
+    found = [r for r in find_character_rows(scratched) if len(r) == 5]
+    assert found
+    # Within a pixel: a line over the ring's top or bottom edge takes it off.
+    np.testing.assert_allclose(found[0], row, atol=1)
+    # The rings stand 8 pixels apart: closed, they are still found apart.
+    assert [tuple(b) for b in find_character_rows(grey)[0]] == list(map(tuple, row))
+
+
 def test_a_character_narrow_in_print_keeps_its_box():
     from platevision.reader._segment import widen_narrow
 

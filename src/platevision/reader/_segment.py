@@ -330,6 +330,15 @@ def _without_lines(ink: np.ndarray, length: int) -> np.ndarray:
     return ink & ~lines
 
 
+def _closed(ink: np.ndarray, gap: int) -> np.ndarray:
+    """The ink with its gaps up to ``gap`` pixels wide closed (a closing by a
+    square ``gap + 1`` pixels wide)."""
+    import cv2
+
+    kernel = np.ones((gap + 1, gap + 1), np.uint8)
+    return cv2.morphologyEx(ink.view(np.uint8), cv2.MORPH_CLOSE, kernel).view(bool)
+
+
 def _same_row(a: CharacterRow, b: CharacterRow) -> bool:
     if len(a) != len(b):
         return False
@@ -347,7 +356,7 @@ def find_character_rows(grey: np.ndarray, **options: Any) -> list[CharacterRow]:
     **options
         Keywords of :func:`character_rows_in_tiers` (``block_sizes``,
         ``offset``, ``contrast``, ``height_range``, ``min_length``,
-        ``line_length``, ``downscale_from``, ``bridge``).
+        ``line_length``, ``downscale_from``, ``bridge``, ``close_gaps``).
 
     Returns
     -------
@@ -369,6 +378,7 @@ def character_rows_in_tiers(
     line_length: float | None = 1.5,
     downscale_from: int | None = 41,
     bridge: float | None = 2.0,
+    close_gaps: int | None = 2,
 ) -> tuple[list[CharacterRow], list[CharacterRow]]:
     """Rows of dark character-like blobs in a grey uint8 image, duplicates
     removed: those joined across the usual gaps, and those only across a bridge.
@@ -420,6 +430,13 @@ def character_rows_in_tiers(
         dash, a wider space) it breaks the plate's row into pieces too short
         to be rows. None (or a value up to 1.2) joins across the usual gaps
         only.
+    close_gaps : int or None, default=2
+        Each neighbourhood size also looks at its ink with the gaps up to this
+        many pixels wide closed (a morphological closing): a scratch or crack
+        a pixel or two wide that cuts a character into pieces, none of them a
+        character's shape, leaves them one blob again. The characters of a
+        plate stand further apart than that, so the first look finds them
+        apart. None (or 0) does not look again.
 
     Returns
     -------
@@ -453,6 +470,8 @@ def character_rows_in_tiers(
         inks = [ink]
         if line_length is not None and block_size < max(block_sizes):
             inks.append(_without_lines(ink, max(2, round(line_length * block))))
+        if close_gaps:
+            inks.append(_closed(ink, close_gaps))
         for view in inks:
             blobs = _character_blobs(view, heights) * scale
             gaps = [_USUAL_GAP]
