@@ -364,6 +364,29 @@ def test_rows_joined_across_usual_gaps_are_kept_before_bridged_ones(
     assert [row[0, 3] for row, _ in reader._rows(grey, "dark")] == [12, 10]
 
 
+def test_training_rows_are_looked_for_without_closing_gaps(
+    reader, plates, monkeypatch
+):
+    # Reading also looks at the ink with thin gaps closed; fit's training rows
+    # do not: closed blobs are larger, and the tallest row as long as the text
+    # is then at times one of a character joined to an emblem.
+    from platevision.reader import _reader
+
+    real, closing = _reader.character_rows_in_tiers, []
+
+    def spy(*args, **kwargs):
+        closing.append(kwargs["close_gaps"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_reader, "character_rows_in_tiers", spy)
+    grey = _as_uint8_grey(plates.images[0], 0)
+    assert reader._rows(grey, "dark")
+    assert closing and set(closing) == {2}
+    closing.clear()
+    assert reader._text_rows(grey, plates.target[0], plates.boxes[0], "dark")
+    assert closing and set(closing) == {None}
+
+
 def test_a_photo_reduced_to_almost_nothing_reads_nothing_without_a_crash(
     reader, plates
 ):
