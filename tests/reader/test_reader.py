@@ -381,10 +381,10 @@ def test_training_rows_are_looked_for_without_closing_gaps(
     monkeypatch.setattr(_reader, "character_rows_in_tiers", spy)
     grey = _as_uint8_grey(plates.images[0], 0)
     assert reader._rows(grey, "dark")
-    assert closing and set(closing) == {2}
+    assert set(closing) == {2}
     closing.clear()
     assert reader._text_rows(grey, plates.target[0], plates.boxes[0], "dark")
-    assert closing and set(closing) == {None}
+    assert set(closing) == {None}
 
 
 def test_a_photo_reduced_to_almost_nothing_reads_nothing_without_a_crash(
