@@ -1,0 +1,45 @@
+"""Template evidence: the damage found against each candidate's prototypes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from platevision.restoration._evidence import DAMAGE_COST, candidate_costs
+
+SHAPE = (12, 8)
+
+
+def _costs(tiles, bank):
+    n = len(tiles)
+    return candidate_costs(
+        np.reshape(tiles, (n, -1)).astype(float),
+        np.zeros(n),
+        None,
+        np.zeros((n, 1), dtype=np.intp),  # one candidate: class 0
+        np.reshape(bank, (len(bank), -1)).astype(float),
+        np.zeros(len(bank)),
+        np.zeros((1, 1), dtype=np.intp),  # class 0's one prototype: bank[0]
+        SHAPE,
+    )
+
+
+def test_damage_is_clustered_disagreement_and_its_edge_is_no_evidence():
+    prototype = np.zeros(SHAPE)
+    prototype[:, 2:4] = 1.0  # a stem
+    blotted = prototype.copy()
+    blotted[4:7, 4:7] = 1.0  # foreign ink beside it, 3 x 3
+    lone = prototype.copy()
+    lone[9, 6] = 1.0  # one pixel off: no cluster, no damage
+    costs, best, masks = _costs([prototype, blotted, lone], [prototype])
+    masks = masks[:, 0].reshape(-1, *SHAPE)
+    assert not masks[0].any()
+    assert not masks[2].any()
+    expected = np.zeros(SHAPE, dtype=bool)
+    expected[4:7, 4:7] = True
+    np.testing.assert_array_equal(masks[1], expected)  # the blot
+    # The blot and the pixels a pixel away from it (5 x 5, two of the stem's
+    # among them) cost DAMAGE_COST each, agreeing or not; the rest nothing.
+    assert costs[0, 0] == 0.0
+    np.testing.assert_allclose(costs[1, 0], DAMAGE_COST * 25 / prototype.size)
+    np.testing.assert_allclose(costs[2, 0], 1.0 / prototype.size)
+    np.testing.assert_array_equal(best, 0)
