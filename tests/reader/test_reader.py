@@ -364,9 +364,7 @@ def test_rows_joined_across_usual_gaps_are_kept_before_bridged_ones(
     assert [row[0, 3] for row, _ in reader._rows(grey, "dark")] == [12, 10]
 
 
-def test_training_rows_are_looked_for_without_closing_gaps(
-    reader, plates, monkeypatch
-):
+def test_training_rows_are_looked_for_without_closing_gaps(reader, plates, monkeypatch):
     # Reading also looks at the ink with thin gaps closed; fit's training rows
     # do not: closed blobs are larger, and the tallest row as long as the text
     # is then at times one of a character joined to an emblem.
