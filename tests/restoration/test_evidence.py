@@ -23,7 +23,7 @@ def _costs(tiles, bank):
     )
 
 
-def test_damage_is_clustered_disagreement_and_its_edge_is_no_evidence():
+def test_damage_found_is_the_clustered_disagreement_and_costs_a_flat_price():
     prototype = np.zeros(SHAPE)
     prototype[:, 2:4] = 1.0  # a stem
     blotted = prototype.copy()
@@ -37,9 +37,8 @@ def test_damage_is_clustered_disagreement_and_its_edge_is_no_evidence():
     expected = np.zeros(SHAPE, dtype=bool)
     expected[4:7, 4:7] = True
     np.testing.assert_array_equal(masks[1], expected)  # the blot
-    # The blot and the pixels a pixel away from it (5 x 5, two of the stem's
-    # among them) cost DAMAGE_COST each, agreeing or not; the rest nothing.
+    # Each pixel of the blot costs DAMAGE_COST; the rest their residual.
     assert costs[0, 0] == 0.0
-    np.testing.assert_allclose(costs[1, 0], DAMAGE_COST * 25 / prototype.size)
+    np.testing.assert_allclose(costs[1, 0], DAMAGE_COST * 9 / prototype.size)
     np.testing.assert_allclose(costs[2, 0], 1.0 / prototype.size)
     np.testing.assert_array_equal(best, 0)

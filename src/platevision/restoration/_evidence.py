@@ -7,12 +7,9 @@ disagrees too) are taken as damage, masked, and cost a flat ``DAMAGE_COST``
 each; the other pixels are evidence and cost their residual. Clustered
 disagreement is what occluders, chips, scratches and dirt leave; scattered
 disagreement along stroke edges is what a wrong class or a pixel of
-misalignment leaves. The pixels a pixel away from damage found cost
-``DAMAGE_COST`` too, whether they agree or not: they are part damaged (a tile
-is resized to the canonical shape, and each pixel there blends a few of the
-tile's), so they are no evidence either way. The cost of a class is the lowest
-cost among its prototypes; the mask that prototype implies (the damage found,
-without that margin) is the damage found for that reading.
+misalignment leaves. The cost of a class is the lowest cost among its
+prototypes; the mask that prototype implies is the damage found for that
+reading.
 """
 
 from __future__ import annotations
@@ -30,32 +27,20 @@ DAMAGE_COST = 0.35
 ASPECT_WEIGHT = 0.05
 
 
-def _neighbours(pixels: np.ndarray) -> np.ndarray:
-    """How many pixels of each pixel's 3 x 3 neighbourhood are set.
+def _clustered(disagree: np.ndarray) -> np.ndarray:
+    """Pixels with at least ``DENSITY`` of their 3 x 3 neighbourhood disagreeing.
 
-    ``pixels`` is boolean, its last two axes the image. The counts are
-    separable box sums in uint8 (at most 9), zero outside the image.
+    ``disagree`` is boolean, its last two axes the image. The neighbourhood
+    counts are separable box sums in uint8 (at most 9), zero outside the image.
     """
-    count = pixels.astype(np.uint8)
+    count = disagree.astype(np.uint8)
     column = count.copy()
     column[..., 1:, :] += count[..., :-1, :]
     column[..., :-1, :] += count[..., 1:, :]
     total = column.copy()
     total[..., 1:] += column[..., :-1]
     total[..., :-1] += column[..., 1:]
-    return total
-
-
-def _clustered(disagree: np.ndarray) -> np.ndarray:
-    """Pixels with at least ``DENSITY`` of their 3 x 3 neighbourhood disagreeing
-    (``disagree`` boolean, its last two axes the image)."""
-    return _neighbours(disagree) >= int(np.ceil(DENSITY * 9 - 1e-9))
-
-
-def _grown(mask: np.ndarray) -> np.ndarray:
-    """``mask`` grown by a pixel all round (a 3 x 3 dilation; its last two axes
-    the image)."""
-    return _neighbours(mask) > 0
+    return total >= int(np.ceil(DENSITY * 9 - 1e-9))
 
 
 def candidate_costs(
@@ -106,13 +91,10 @@ def candidate_costs(
     if known_masks is None:
         disagree = residual > DISAGREE
         spatial = disagree.reshape(*disagree.shape[:-1], *shape)
-        found = spatial & _clustered(spatial)
-        masks = found.reshape(disagree.shape)
-        priced = _grown(found).reshape(disagree.shape)
+        masks = disagree & _clustered(spatial).reshape(disagree.shape)
     else:
         masks = np.broadcast_to(known_masks[:, None, None, :], residual.shape)
-        priced = masks
-    residual[priced] = DAMAGE_COST
+    residual[masks] = DAMAGE_COST
     costs = residual.mean(axis=-1, dtype=np.float64)
     costs += ASPECT_WEIGHT * (log_aspect[:, None, None] - bank_aspect[proto]) ** 2
     pick = costs.argmin(axis=-1)  # (n, K)
