@@ -24,6 +24,7 @@ from platevision.reader._patterns import (
     plain_text,
 )
 from platevision.reader._segment import (
+    _CLOSE_GAPS,
     _median,
     character_rows_in_tiers,
     conform_row,
@@ -588,7 +589,10 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         return sizes, (int(heights[0]), int(heights[1]))
 
     def _rows(
-        self, grey: np.ndarray, ink: str | None = None, close_gaps: int | None = 2
+        self,
+        grey: np.ndarray,
+        ink: str | None = None,
+        close_gaps: int | None = _CLOSE_GAPS,
     ) -> list[tuple[np.ndarray, np.ndarray]]:
         """Candidate character rows of a grey uint8 image, with their ink-dark
         view, for ``ink`` ('dark', 'light' or 'both'; None: ``ink_``), looked
@@ -1256,7 +1260,7 @@ def _rows_reduced(
     scale: float,
     sizes: tuple[int, ...],
     heights: tuple[int, int],
-    close_gaps: int | None = 2,
+    close_gaps: int | None = _CLOSE_GAPS,
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """The character rows of ``view`` found in it resized by ``scale`` (< 1:
     reduced, area-averaged), with their boxes in ``view``'s pixels (widened to

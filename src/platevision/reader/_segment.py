@@ -40,6 +40,8 @@ CharacterRow = np.ndarray
 
 #: Widest gap between neighbouring characters of a row, in heights of the taller.
 _USUAL_GAP = 1.2
+#: Widest gaps in the ink closed for the row finder's second look at it.
+_CLOSE_GAPS = 2
 #: Steps between character centres up to this many median widths are a
 #: row's pitch; a plate's characters step 1.0 to 1.4 widths, and its
 #: separators and lost characters 1.8 and more (OpenALPR US and BR photos).
@@ -378,7 +380,7 @@ def character_rows_in_tiers(
     line_length: float | None = 1.5,
     downscale_from: int | None = 41,
     bridge: float | None = 2.0,
-    close_gaps: int | None = 2,
+    close_gaps: int | None = _CLOSE_GAPS,
 ) -> tuple[list[CharacterRow], list[CharacterRow]]:
     """Rows of dark character-like blobs in a grey uint8 image, duplicates
     removed: those joined across the usual gaps, and those only across a bridge.
