@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sklearn.model_selection import GridSearchCV
 
-from platevision.datasets import load_plates, make_plates
+from platevision.datasets import damage_characters, load_plates, make_plates
 from platevision.exceptions import PlateNotFoundWarning
 from platevision.metrics import box_iou
 from platevision.reader import PlateReader, shape_of
@@ -22,6 +22,7 @@ from platevision.reader._reader import (
     _cut_tile,
     _cut_tiles,
     _mixed_readings,
+    _read_again,
     _recognise,
 )
 from platevision.restoration import PlateCharacterRestorer
@@ -942,6 +943,8 @@ def test_at_most_max_rows_read_rows_are_read_a_photo(reader, plates, monkeypatch
 
     decode_row = module.decode_row
     monkeypatch.setattr(module, "decode_row", counted)
+    # Characters read again have their rows decoded again: none here.
+    monkeypatch.setattr(module, "_UNSURE", 0.0)
     images = plates.images[40:46]
     texts, decoded = {}, {}
     for n_rows in (1, 3, 12):
@@ -1026,3 +1029,59 @@ def test_a_straightened_tile_is_never_empty(x, y, w, h, tilt, seed):
     assert tile.ndim == 2
     assert min(tile.shape) >= 2
     assert np.all((tile >= 0) & (tile <= 1))
+
+
+class _MeanInk:
+    """A recogniser of two classes whose probability of the first is a tile's
+    mean grey level."""
+
+    classes_ = np.array(["a", "b"])
+
+    def predict_proba(self, tiles):
+        means = np.array([float(np.mean(tile)) for tile in tiles])
+        return np.column_stack([means, 1.0 - means])
+
+
+def test_unsure_characters_are_read_again_from_cuts_a_pixel_off():
+    view = (np.arange(12 * 16).reshape(12, 16) % 251).astype(np.uint8)
+    keys = [(7, 0, 5, 4, 3, 5), (7, 0, 0, 2, 3, 5), (7, 0, 9, 4, 3, 5)]
+    proba = _MeanInk().predict_proba([_cut_tile(view, k[2:]) for k in keys])
+    again = _read_again(_MeanInk(), {7: view}, keys, [0, 1], proba)
+    # Tile 0 averages its cut with the cuts a pixel left and right.
+    cuts = [_cut_tile(view, (x, 4, 3, 5)) for x in (5, 4, 6)]
+    np.testing.assert_allclose(again[0], _MeanInk().predict_proba(cuts).mean(axis=0))
+    # Tile 1 touches the view's left edge: the cut further left is not made.
+    cuts = [_cut_tile(view, (x, 2, 3, 5)) for x in (0, 1)]
+    np.testing.assert_allclose(again[1], _MeanInk().predict_proba(cuts).mean(axis=0))
+    np.testing.assert_array_equal(again[2], proba[2])  # sure: as it was
+    assert not np.array_equal(again[:2], proba[:2])
+    np.testing.assert_allclose(again.sum(axis=1), 1.0)
+
+
+def test_only_unsure_characters_of_the_best_row_are_read_again(
+    reader, plates, monkeypatch
+):
+    from platevision.reader import _reader
+
+    calls = []
+
+    def spy(restorer, views, keys, unsure, proba):
+        calls.append((list(unsure), proba.copy()))
+        return _read_again(restorer, views, keys, unsure, proba)
+
+    monkeypatch.setattr(_reader, "_read_again", spy)
+    broken = np.array(plates.images[40:52], copy=True)
+    for photo, (x, y, w, h) in zip(broken, plates.boxes[40:52], strict=True):
+        plate = photo[y : y + h, x : x + w]
+        damaged, _ = damage_characters([plate], kind="dirt", severity=0.3,
+                                       random_state=0)  # fmt: skip
+        plate[...] = damaged[0].reshape(plate.shape)
+    reader.read(broken)
+    assert calls  # some character of these was unsure
+    for unsure, proba in calls:
+        assert unsure
+        assert np.all(proba[unsure].max(axis=1) < _reader._UNSURE)
+    monkeypatch.setattr(_reader, "_UNSURE", 0.0)
+    calls.clear()
+    reader.read(broken)
+    assert not calls

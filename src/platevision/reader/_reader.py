@@ -64,6 +64,11 @@ _DEFAULT_MARGINS = np.array([0.4, 0.35, 0.4, 0.35])
 _MAX_ROWS = 48
 #: How far below the best row's rank a further plate may rank (``max_plates``).
 _PLATE_MARGIN = 6.0
+#: A character of a plate's best row whose best reading is less probable than
+#: this is read again from cuts a pixel off (``_SHIFTS``: left and right), the
+#: probabilities averaged.
+_UNSURE = 0.6
+_SHIFTS = ((-1, 0), (1, 0))
 #: Training tiles compared with all the others at a time, when the ink is learned.
 _TOLD_CHUNK = 1024
 #: A training row whose tiles are told (see _told_apart) less often than this
@@ -947,38 +952,100 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
                     for b in row
                 ]
             )
-        tiles = [_cut_tile(views[key[0]], key[2:], key[1]) for key in seen]
+        keys = list(seen)
+        tiles = [_cut_tile(views[key[0]], key[2:], key[1]) for key in keys]
         proba, cost = _recognise(self.restorer_, tiles)
         classes = [str(c) for c in self.restorer_.classes_]
-        found = []  # per row read as a plate: the row, its readings, evidence
-        boxes = []
-        ranks = []
-        for (row, _), span, log_p in zip(rows, spans, plate_log_p, strict=True):
-            readings, evidence = decode_row(
-                proba[span],
+
+        def decoded(row_proba: np.ndarray) -> tuple[list[Any], float]:
+            return decode_row(
+                row_proba,
                 classes,
                 patterns,
                 n_readings=self.n_readings,
                 skip_cost=self.skip_cost,
                 weights=self.pattern_priors_,
             )
+
+        rows_read = [decoded(proba[span]) for span in spans]
+        geometry = [row for row, _ in rows], spans, cost, box, (x0, y0), grey.shape
+        found, ranks, groups = self._plates_in_rows(rows_read, plate_log_p, *geometry)
+        # The plates' characters the recogniser is unsure of are read again from
+        # cuts a pixel off (a box found from damaged ink is the least sure of
+        # all): those of each plate's best row, and every row that holds one is
+        # decoded again.
+        best_rows = {found[g[0]][0] for g in groups}
+        unsure = sorted(
+            {t for k in best_rows for t in spans[k] if proba[t].max() < _UNSURE}
+        )
+        if unsure:
+            proba = _read_again(self.restorer_, views, keys, unsure, proba)
+            again = set(unsure)
+            rows_read = [
+                decoded(proba[spans[k]]) if again.intersection(spans[k]) else before
+                for k, before in enumerate(rows_read)
+            ]
+            found, ranks, groups = self._plates_in_rows(
+                rows_read, plate_log_p, *geometry
+            )
+        if not found:
+            return [], "no row of characters reads as a plate of the patterns"
+        plates = []
+        for group in groups:
+            mixed, owner = _mixed_readings(
+                [found[i][2] for i in group],
+                [ranks[i] for i in group],
+                self.row_temperature,
+                self.n_readings,
+            )
+            # The box and characters of the row that gives the best text most,
+            # as it reads that text.
+            _, row, readings, evidence = found[group[owner]]
+            taken = next(b for text, _, b in readings if text == mixed[0][0])
+            plate_box, chars = self._geometry(row, taken, box, (x0, y0), grey.shape)
+            plates.append(PlateReading(plate_box, chars, mixed, evidence))
+        return plates, ""
+
+    def _plates_in_rows(
+        self,
+        rows_read: list[tuple[list[Any], float]],
+        plate_log_p: np.ndarray,
+        rows: list[np.ndarray],
+        spans: list[list[int]],
+        cost: np.ndarray,
+        box: np.ndarray | None,
+        origin: tuple[int, int],
+        shape: tuple[int, ...],
+    ) -> tuple[list[tuple[int, np.ndarray, Any, float]], list[float], list[list[int]]]:
+        """The rows read as plates, ranked and grouped into plates.
+
+        ``rows_read[k]`` is ``rows[k]`` decoded (its readings and evidence,
+        :func:`~platevision.reader._patterns.decode_row`), ``spans[k]`` the
+        indices in ``cost`` of its tiles. Returns the rows read as a plate (index
+        in ``rows``, the row, its readings, its evidence), their ranks, and the
+        plates: lists of indices into those, best first.
+        """
+        found = []  # per row read as a plate: its index, the row, readings, evidence
+        boxes = []
+        ranks = []
+        for k, ((readings, evidence), log_p) in enumerate(
+            zip(rows_read, plate_log_p, strict=True)
+        ):
             if not readings or evidence < self.min_evidence:
                 continue
             blobs = list(readings[0][2])
-            found.append((row, readings, float(evidence)))
-            boxes.append(self._geometry(row, blobs, box, (x0, y0), grey.shape)[0])
+            found.append((k, rows[k], readings, float(evidence)))
+            boxes.append(self._geometry(rows[k], blobs, box, origin, shape)[0])
             # How well the row reads, how much it looks like a plate's row, and
             # how much its characters look like the characters learned.
             likeness = -self.template_weight * float(
-                np.mean(cost[np.asarray(span)[blobs]])
+                np.mean(cost[np.asarray(spans[k])[blobs]])
             )
             ranks.append(float(evidence) + float(log_p) + likeness)
-        if not found:
-            return [], "no row of characters reads as a plate of the patterns"
         # Best first, each row joins the first plate whose box it overlaps; a
         # row that overlaps none starts a plate, up to ``max_plates``.
         groups: list[list[int]] = []
-        best = max(ranks)
+        best = max(ranks, default=0.0)
         for i in np.argsort(-np.asarray(ranks), kind="stable").tolist():
             for group in groups:
                 if box_iou(boxes[i], boxes[group[0]])[0] >= 0.3:
@@ -987,21 +1054,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             else:
                 if len(groups) < self.max_plates and ranks[i] >= best - _PLATE_MARGIN:
                     groups.append([i])
-        plates = []
-        for group in groups:
-            mixed, owner = _mixed_readings(
-                [found[i][1] for i in group],
-                [ranks[i] for i in group],
-                self.row_temperature,
-                self.n_readings,
-            )
-            # The box and characters of the row that gives the best text most,
-            # as it reads that text.
-            row, readings, evidence = found[group[owner]]
-            taken = next(b for text, _, b in readings if text == mixed[0][0])
-            plate_box, chars = self._geometry(row, taken, box, (x0, y0), grey.shape)
-            plates.append(PlateReading(plate_box, chars, mixed, evidence))
-        return plates, ""
+        return found, ranks, groups
 
     def _geometry(
         self,
@@ -1179,6 +1232,41 @@ def _recognise(restorer: Any, tiles: list[np.ndarray]) -> tuple[np.ndarray, np.n
         proba, cost = restorer._proba_and_cost(tiles)
         return proba, cost
     return restorer.predict_proba(tiles), np.zeros(len(tiles))
+
+
+def _read_again(
+    restorer: Any,
+    views: dict[int, np.ndarray],
+    keys: list[tuple[int, ...]],
+    unsure: list[int],
+    proba: np.ndarray,
+) -> np.ndarray:
+    """``proba`` with the rows ``unsure`` averaged with the probabilities of
+    their tiles cut ``_SHIFTS`` off (a pixel left and right; a cut that would
+    leave its view is not made). ``keys[t]`` is tile ``t``'s view (an id
+    in ``views``), tilt and box."""
+    tiles, owners = [], []
+    for t in unsure:
+        view = views[keys[t][0]]
+        tilt = keys[t][1]
+        x, y, w, h = keys[t][2:]
+        for dx, dy in _SHIFTS:
+            if (
+                0 <= x + dx
+                and x + dx + w <= view.shape[1]
+                and 0 <= y + dy
+                and y + dy + h <= view.shape[0]
+            ):
+                tiles.append(_cut_tile(view, (x + dx, y + dy, w, h), tilt))
+                owners.append(t)
+    if not tiles:
+        return proba
+    again, _ = _recognise(restorer, tiles)
+    total = proba.copy()
+    count = np.ones(len(proba))
+    np.add.at(total, np.asarray(owners), again)
+    np.add.at(count, np.asarray(owners), 1.0)
+    return total / count[:, None]
 
 
 def _picture(patch: np.ndarray) -> np.ndarray:
