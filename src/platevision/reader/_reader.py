@@ -304,8 +304,10 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
     (upright, when the plate is tilted by 3 to 20 degrees), recognises each
     with a :class:`~platevision.restoration.PlateCharacterRestorer` (so broken,
     dirty or partly hidden characters are read as well as their remaining
-    strokes allow), and decodes the whole plate with plate syntax priors: the
-    patterns of a region, given or learned from the training texts. The result
+    strokes allow; a character of the plate's best row it is unsure of is read
+    again from cuts a pixel to either side), and decodes the whole plate with
+    plate syntax priors: the patterns of a region, given or learned from the
+    training texts. The result
     per plate is its box, its character boxes and its most plausible texts
     with probabilities.
 
