@@ -307,9 +307,8 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
     strokes allow; a character of the plate's best row it is unsure of is read
     again from cuts a pixel to either side), and decodes the whole plate with
     plate syntax priors: the patterns of a region, given or learned from the
-    training texts. The result
-    per plate is its box, its character boxes and its most plausible texts
-    with probabilities.
+    training texts. The result per plate is its box, its character boxes and
+    its most plausible texts with probabilities.
 
     Read more in the :ref:`User Guide <plate_reader>`.
 
