@@ -1058,9 +1058,7 @@ def test_unsure_characters_are_read_again_from_cuts_a_pixel_off():
     np.testing.assert_allclose(again.sum(axis=1), 1.0)
 
 
-def test_only_unsure_characters_of_the_best_row_are_read_again(
-    reader, plates, monkeypatch
-):
+def test_only_unsure_characters_are_read_again(reader, plates, monkeypatch):
     from platevision.reader import _reader
 
     calls = []

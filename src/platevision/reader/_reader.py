@@ -969,8 +969,8 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             )
 
         rows_read = [decoded(proba[span]) for span in spans]
-        geometry = [row for row, _ in rows], spans, cost, box, (x0, y0), grey.shape
-        found, ranks, groups = self._plates_in_rows(rows_read, plate_log_p, *geometry)
+        context = [row for row, _ in rows], spans, cost, box, (x0, y0), grey.shape
+        found, ranks, groups = self._plates_in_rows(rows_read, plate_log_p, *context)
         # The plates' characters the recogniser is unsure of are read again from
         # cuts a pixel off (a box found from damaged ink is the least sure of
         # all): those of each plate's best row, and every row that holds one is
@@ -987,7 +987,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
                 for k, before in enumerate(rows_read)
             ]
             found, ranks, groups = self._plates_in_rows(
-                rows_read, plate_log_p, *geometry
+                rows_read, plate_log_p, *context
             )
         if not found:
             return [], "no row of characters reads as a plate of the patterns"
@@ -1264,10 +1264,8 @@ def _read_again(
         return proba
     again, _ = _recognise(restorer, tiles)
     total = proba.copy()
-    count = np.ones(len(proba))
-    np.add.at(total, np.asarray(owners), again)
-    np.add.at(count, np.asarray(owners), 1.0)
-    return total / count[:, None]
+    np.add.at(total, owners, again)
+    return total / (1 + np.bincount(owners, minlength=len(proba)))[:, None]
 
 
 def _picture(patch: np.ndarray) -> np.ndarray:
