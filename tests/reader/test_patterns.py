@@ -259,6 +259,55 @@ def test_top_strings_are_the_most_probable_strings(m, n_best, n_runs, seed):
 
 
 @given(
+    st.integers(1, 9),
+    st.integers(1, 7),
+    st.integers(1, 3),
+    st.integers(0, 2**32 - 1),
+    st.booleans(),
+)
+def test_best_strings_score_as_the_beam_finds_them(m, n_best, n_runs, seed, tied):
+    """Scoring every choice of ranks that can be among the best finds the
+    beam's scores, to the bit, each with its own string."""
+    from platevision.reader._patterns import _beam, _best_strings
+
+    rng = np.random.default_rng(seed)
+    n_classes = 6
+    log_q = np.log(rng.dirichlet(np.ones(n_classes), size=(n_runs, m)))
+    if tied:  # clipped probabilities tie often
+        log_q = np.maximum(log_q, np.log(0.05))
+    log_q[rng.random(log_q.shape) < 0.2] = -np.inf  # characters a pattern forbids
+    width = min(n_best, n_classes)
+    order = np.argsort(-log_q, axis=2, kind="stable")[:, :, :width]
+    values = np.take_along_axis(log_q, order, axis=2)
+    scores, chars = _best_strings(values, order, n_best)
+    beam_scores, _ = _beam(values, order, n_best)
+    np.testing.assert_array_equal(scores, beam_scores)
+    assert chars.shape == (n_runs, scores.shape[1], m)
+    for run in range(n_runs):
+        for score, ks in zip(scores[run], chars[run], strict=True):
+            own = log_q[run, 0, ks[0]]
+            for i in range(1, m):
+                own = own + log_q[run, i, ks[i]]
+            assert score == own
+        finite = np.isfinite(scores[run])
+        assert len({tuple(ks) for ks in chars[run][finite]}) == finite.sum()
+
+
+@pytest.mark.parametrize(("m", "n_best", "count"), [(1, 5, 5), (7, 5, 50), (8, 1, 1)])
+def test_rank_choices_are_those_that_can_be_among_the_best(m, n_best, count):
+    """One string of ranks 0 (the best), each rank 1 to 4 at one position, and
+    ranks 1 at two positions: every other string has at least 5 as good."""
+    from platevision.reader._patterns import _rank_choices
+
+    choices = _rank_choices(m, 10, n_best)
+    assert choices is not None
+    assert len(choices) == count
+    assert np.all(np.prod(choices + 1, axis=1) <= n_best)
+    assert [tuple(c) for c in choices] == sorted(tuple(c) for c in choices)
+    assert _rank_choices(20, 36, 100) is None  # too many: the beam
+
+
+@given(
     st.integers(1, 4),
     st.integers(0, 2**32 - 1),
     st.sampled_from(["LLD", "L?D", "[AB]D?", r"[AB]+1", ("DL", "LLD", "L1?")]),

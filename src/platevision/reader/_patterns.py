@@ -458,6 +458,59 @@ def _top_strings(log_q: np.ndarray, n_best: int) -> tuple[np.ndarray, np.ndarray
     return _beam(np.take_along_axis(log_q, order, axis=2), order, n_best)
 
 
+#: Strings at most tried at once by :func:`_best_strings`; more: the beam.
+_MAX_TRIED = 2048
+
+
+@lru_cache(maxsize=256)
+def _rank_choices(m: int, width: int, n_best: int) -> np.ndarray | None:
+    """Every choice of ranks (which likeliest class of each of ``m`` positions,
+    0 the likeliest) that can give one of the ``n_best`` best strings, in
+    lexicographic order: those with ``prod(rank + 1) <= n_best``. A string of
+    ranks ``r`` scores no more than the ``prod(r + 1) - 1`` others whose ranks are
+    each at most its own. None: more than ``_MAX_TRIED``."""
+    choices: list[tuple[int, ...]] = []
+    stack: list[tuple[tuple[int, ...], int]] = [((), n_best)]
+    while stack:  # depth first, the higher ranks pushed first: lexicographic
+        ranks, room = stack.pop()
+        if len(ranks) == m:
+            choices.append(ranks)
+            if len(choices) > _MAX_TRIED:
+                return None
+            continue
+        for r in reversed(range(min(width, room))):
+            stack.append(((*ranks, r), room // (r + 1)))
+    found = np.array(choices, dtype=np.intp).reshape(len(choices), m)
+    found.setflags(write=False)  # shared by every call: never changed in place
+    return found
+
+
+def _best_strings(
+    values: np.ndarray, order: np.ndarray, n_best: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``n_best`` best strings as :func:`_beam` finds them (given each
+    position's likeliest classes, best first: their log-probabilities ``values``
+    and indices ``order``, both (n_runs, m, width)), found faster where
+    ``n_best`` is small: every choice of ranks that can be among the best
+    (:func:`_rank_choices`) is scored at once, adding left to right as the beam
+    does. Ties go to the choice first in lexicographic order of ranks (the beam:
+    to the string whose prefix ranked first), so tied strings may come in
+    another order. Too many choices: :func:`_beam`."""
+    n_runs, m, width = values.shape
+    choices = _rank_choices(m, width, n_best) if m > 0 else None
+    if choices is None:
+        return _beam(values, order, n_best)
+    position = np.arange(m)
+    tried = values[:, position, choices]  # (n_runs, n_choices, m)
+    scores = tried[:, :, 0].copy()
+    for j in range(1, m):
+        scores += tried[:, :, j]
+    keep = np.argsort(-scores, axis=1, kind="stable")[:, :n_best]
+    flat = order.reshape(n_runs, m * width)
+    chars = np.take_along_axis(flat[:, None, :], (position * width + choices)[keep], 2)
+    return np.take_along_axis(scores, keep, 1), chars
+
+
 def _beam(
     values: np.ndarray, order: np.ndarray, n_best: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -523,6 +576,24 @@ def _joined(classes: tuple[str, ...], chars: np.ndarray) -> np.ndarray:
         joined = np.ascontiguousarray(lookup[chars]).view(f"<U{chars.shape[1]}")
         return joined.reshape(-1)
     return np.array(["".join(lookup[row].tolist()) for row in chars], dtype=object)
+
+
+def _keys(chars: np.ndarray, n_classes: int) -> np.ndarray:
+    """One integer per row of class indices ``chars`` (n, m): the indices plus
+    one, as the digits of a number in base ``n_classes + 1`` (the first the
+    lowest), so rows of different lengths differ too. The caller makes sure
+    ``(n_classes + 1) ** m`` fits in 64 bits."""
+    powers = (n_classes + 1) ** np.arange(chars.shape[1], dtype=np.int64)
+    return (chars.astype(np.int64) + 1) @ powers
+
+
+def _text_of(key: int, classes: tuple[str, ...]) -> str:
+    """The text of a key made by :func:`_keys`."""
+    text = []
+    while key:
+        key, digit = divmod(key, len(classes) + 1)
+        text.append(classes[digit - 1])
+    return "".join(text)
 
 
 @lru_cache(maxsize=64)
@@ -657,6 +728,8 @@ def decode_row(
     string_weights: list[np.ndarray] = []
     texts: list[np.ndarray] = []
     owners: list[np.ndarray] = []
+    # Texts are told apart by integer keys where they fit in 64 bits (fast).
+    keyed = (len(classes) + 1) ** int(lengths.max()) <= np.iinfo(np.int64).max
     masses = prior * np.exp(log_mass) * skipped
     masses[~fixed] = 0.0
     for (_, is_regex), members, taken, kinds in plan:
@@ -667,17 +740,20 @@ def decode_row(
             scores, chars = _top_strings(log_p[taken[chosen]], 20 * n_readings)
         else:
             picked = kinds[chosen], taken[chosen]
-            scores, chars = _beam(set_values[picked], set_order[picked], n_readings)
+            scores, chars = _best_strings(
+                set_values[picked], set_order[picked], n_readings
+            )
         runs_listed = members[chosen]
         # A pattern's strings under the floor are negligible too; a regular
         # expression's all count towards its mass.
         cut = -np.inf if is_regex else floor - log_prior[runs_listed, None]
         keep = (scores > -np.inf) & (scores >= cut)
         rows, cols = np.nonzero(keep)
-        strings = _joined(classes, chars[rows, cols])
+        listed = chars[rows, cols]
         score = scores[rows, cols]
         owner = runs_listed[rows]
         if is_regex:
+            strings = _joined(classes, listed)
             fits = np.array(
                 [
                     runs[r][0].regex.fullmatch(t) is not None  # type: ignore[union-attr]
@@ -685,10 +761,10 @@ def decode_row(
                 ],
                 dtype=bool,
             )
-            strings, score, owner = strings[fits], score[fits], owner[fits]
+            listed, score, owner = listed[fits], score[fits], owner[fits]
             np.add.at(masses, owner, prior[owner] * skipped[owner] * np.exp(score))
         string_weights.append(np.exp(log_prior[owner] + score))
-        texts.append(strings)
+        texts.append(_keys(listed, len(classes)) if keyed else _joined(classes, listed))
         owners.append(owner)
     total = float(np.sum(masses))
     if total <= 0 or not texts:
@@ -706,12 +782,20 @@ def decode_row(
     )
     inverse = inverse.reshape(-1)  # 1-D whatever numpy's version
     sums = np.bincount(inverse, weights=weight)
+    contenders = np.arange(len(sums))  # those that can be among the best
+    if len(sums) > n_readings:
+        contenders = np.flatnonzero(
+            sums >= -np.partition(-sums, n_readings - 1)[n_readings - 1]
+        )
     readings = []
-    for k in np.lexsort((first, -sums))[:n_readings].tolist():
+    for k in contenders[np.lexsort((first[contenders], -sums[contenders]))][
+        :n_readings
+    ].tolist():
         mine = np.flatnonzero(inverse == k)
         run = int(owner[mine[np.argmax(weight[mine])]])
         pattern, blobs = runs[run]
+        text = _text_of(int(unique[k]), classes) if keyed else str(unique[k])
         readings.append(
-            (pattern.written(str(unique[k])), min(1.0, float(sums[k]) / total), blobs)
+            (pattern.written(text), min(1.0, float(sums[k]) / total), blobs)
         )
     return readings, log_evidence
