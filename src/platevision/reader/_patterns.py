@@ -630,19 +630,23 @@ def _runs_planned(
         groups.setdefault((len(blobs), pattern.regex is not None), []).append(r)
     sets: dict[bytes, int] = {}  # each distinct set of classes allowed
     rows: list[np.ndarray] = []
+    set_of: dict[PlatePattern, tuple[int, ...]] = {}  # each position's set
+    for pattern, pattern_prior in zip(patterns, priors, strict=True):
+        if pattern_prior > 0 and pattern.regex is None and pattern not in set_of:
+            found_sets = []
+            for row in _allowed(pattern, classes):
+                found_sets.append(sets.setdefault(row.tobytes(), len(rows)))
+                if found_sets[-1] == len(rows):
+                    rows.append(row)
+            set_of[pattern] = tuple(found_sets)
     plan = []
     for (m, is_regex), members in groups.items():
         taken = np.array([runs[r][1] for r in members]).reshape(len(members), m)
         kinds = None
         if not is_regex:
-            kinds = np.empty((len(members), m), dtype=np.intp)
-            for k, r in enumerate(members):
-                for j, row in enumerate(_allowed(runs[r][0], classes)):
-                    key = row.tobytes()
-                    if key not in sets:
-                        sets[key] = len(rows)
-                        rows.append(row)
-                    kinds[k, j] = sets[key]
+            kinds = np.array(
+                [set_of[runs[r][0]] for r in members], dtype=np.intp
+            ).reshape(len(members), m)
         plan.append(((m, is_regex), np.array(members), taken, kinds))
     prior = np.asarray(run_prior, dtype=float)
     lengths = np.array([len(blobs) for _, blobs in runs], dtype=np.intp)
