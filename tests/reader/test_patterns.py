@@ -293,6 +293,18 @@ def test_best_strings_score_as_the_beam_finds_them(m, n_best, n_runs, seed, tied
         assert len({tuple(ks) for ks in chars[run][finite]}) == finite.sum()
 
 
+@given(st.lists(st.text("ABC123", min_size=1, max_size=9), min_size=1, max_size=8))
+def test_text_keys_tell_texts_apart_and_give_them_back(texts):
+    """Texts of any length up to the one that fits get one key each, distinct
+    for distinct texts, and each key gives its text back."""
+    from platevision.reader._patterns import _keys, _text_of
+
+    classes = tuple("ABC123")
+    keys = [int(_keys(np.array([[classes.index(c) for c in t]]), 6)[0]) for t in texts]
+    assert [_text_of(k, classes) for k in keys] == texts
+    assert len(set(keys)) == len(set(texts))
+
+
 @pytest.mark.parametrize(("m", "n_best", "count"), [(1, 5, 5), (7, 5, 50), (8, 1, 1)])
 def test_rank_choices_are_those_that_can_be_among_the_best(m, n_best, count):
     """One string of ranks 0 (the best), each rank 1 to 4 at one position, and

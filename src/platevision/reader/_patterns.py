@@ -506,8 +506,8 @@ def _best_strings(
     for j in range(1, m):
         scores += tried[:, :, j]
     keep = np.argsort(-scores, axis=1, kind="stable")[:, :n_best]
-    flat = order.reshape(n_runs, m * width)
-    chars = np.take_along_axis(flat[:, None, :], (position * width + choices)[keep], 2)
+    flat = order.reshape(n_runs, 1, m * width)  # each run's classes, by rank
+    chars = np.take_along_axis(flat, (position * width + choices)[keep], axis=2)
     return np.take_along_axis(scores, keep, 1), chars
 
 
@@ -791,10 +791,9 @@ def decode_row(
         contenders = np.flatnonzero(
             sums >= -np.partition(-sums, n_readings - 1)[n_readings - 1]
         )
+    ranked = contenders[np.lexsort((first[contenders], -sums[contenders]))]
     readings = []
-    for k in contenders[np.lexsort((first[contenders], -sums[contenders]))][
-        :n_readings
-    ].tolist():
+    for k in ranked[:n_readings].tolist():
         mine = np.flatnonzero(inverse == k)
         run = int(owner[mine[np.argmax(weight[mine])]])
         pattern, blobs = runs[run]
