@@ -268,6 +268,9 @@ def test_top_strings_are_the_most_probable_strings(m, n_best, n_runs, seed):
 def test_best_strings_score_as_the_beam_finds_them(m, n_best, n_runs, seed, tied):
     """Scoring every choice of ranks that can be among the best finds the
     beam's scores, to the bit, each with its own string."""
+    from unittest import mock
+
+    from platevision.reader import _patterns
     from platevision.reader._patterns import _beam, _best_strings
 
     rng = np.random.default_rng(seed)
@@ -279,7 +282,8 @@ def test_best_strings_score_as_the_beam_finds_them(m, n_best, n_runs, seed, tied
     width = min(n_best, n_classes)
     order = np.argsort(-log_q, axis=2, kind="stable")[:, :, :width]
     values = np.take_along_axis(log_q, order, axis=2)
-    scores, chars = _best_strings(values, order, n_best)
+    with mock.patch.object(_patterns, "_MAX_TRIED", 10**6):  # never the beam
+        scores, chars = _best_strings(values, order, n_best)
     beam_scores, _ = _beam(values, order, n_best)
     np.testing.assert_array_equal(scores, beam_scores)
     assert chars.shape == (n_runs, scores.shape[1], m)
@@ -311,12 +315,13 @@ def test_rank_choices_are_those_that_can_be_among_the_best(m, n_best, count):
     ranks 1 at two positions: every other string has at least 5 as good."""
     from platevision.reader._patterns import _rank_choices
 
-    choices = _rank_choices(m, 10, n_best)
+    choices = _rank_choices(m, 10, n_best, 1000)
     assert choices is not None
     assert len(choices) == count
     assert np.all(np.prod(choices + 1, axis=1) <= n_best)
     assert [tuple(c) for c in choices] == sorted(tuple(c) for c in choices)
-    assert _rank_choices(20, 36, 100) is None  # too many: the beam
+    assert _rank_choices(8, 10, 10, 352) is None  # more than asked
+    assert _rank_choices(8, 10, 10, 353) is not None
 
 
 @given(
