@@ -340,7 +340,10 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         ``ink`` is (it cuts them from the image where the ink is dark), so a
         restorer given with ``ink='auto'`` is fitted with ``ink='dark'``.
     n_readings : int, default=5
-        Readings kept per plate.
+        Readings kept per plate. Every candidate row is decoded for that many
+        readings: with the about 150 patterns learned from the OpenALPR US
+        texts, 5 readings took 1.9 ms a row and 10 readings 4.4 ms (a US photo
+        reads about 14 rows).
     ink : {'auto', 'dark', 'light', 'both'}, default='auto'
         The plates' characters are darker than the plate (most regions), lighter,
         or either (twice the work). ``'auto'`` learns which in ``fit`` (see
