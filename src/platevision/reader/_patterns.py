@@ -500,7 +500,7 @@ def _best_strings(
     to the string whose prefix ranked first), so tied strings may come in
     another order. Too many choices: :func:`_beam`."""
     n_runs, m, width = values.shape
-    choices = _rank_choices(m, width, n_best, _MAX_TRIED) if m > 0 else None
+    choices = _rank_choices(m, width, n_best, _MAX_TRIED)
     if choices is None:
         return _beam(values, order, n_best)
     position = np.arange(m)
@@ -638,9 +638,11 @@ def _runs_planned(
         if pattern_prior > 0 and pattern.regex is None and pattern not in set_of:
             found_sets = []
             for row in _allowed(pattern, classes):
-                found_sets.append(sets.setdefault(row.tobytes(), len(rows)))
-                if found_sets[-1] == len(rows):
+                key = row.tobytes()
+                if key not in sets:
+                    sets[key] = len(rows)
                     rows.append(row)
+                found_sets.append(sets[key])
             set_of[pattern] = tuple(found_sets)
     plan = []
     for (m, is_regex), members in groups.items():
