@@ -319,6 +319,21 @@ def with_patterns(reader, region, texts):
 # ---------------------------------------------------------------- one region
 
 
+def fit_reader(data, train):
+    """The benchmark's reader fitted on the photos ``train`` of ``data``
+    (``n_jobs=2``), set to read with ``n_jobs=1`` (it and its restorer)."""
+    from platevision.reader import PlateReader
+
+    reader = PlateReader(random_state=0, n_jobs=2).fit(
+        [data["photos"][i] for i in train],
+        [data["texts"][i] for i in train],
+        boxes=data["boxes"][train],
+    )
+    reader.set_params(n_jobs=1)
+    reader.restorer_.set_params(n_jobs=1)
+    return reader
+
+
 def run_region(region, data, args, report, pool, records, tess_records, on_fold):
     """Run the folds of one region, appending to ``records`` and ``tess_records``.
 
@@ -326,8 +341,6 @@ def run_region(region, data, args, report, pool, records, tess_records, on_fold)
     can report) the folds done.
     """
     from sklearn.model_selection import KFold
-
-    from platevision.reader import PlateReader
 
     n = len(data["texts"])
     folds = list(KFold(N_FOLDS, shuffle=True, random_state=0).split(np.arange(n)))
@@ -337,15 +350,8 @@ def run_region(region, data, args, report, pool, records, tess_records, on_fold)
     for f, (train, test) in enumerate(folds):
         house.progress(f"{region} fold {f + 1}/{len(folds)}: fitting on {len(train)}")
         start = time.perf_counter()
-        reader = PlateReader(random_state=0, n_jobs=2).fit(
-            [data["photos"][i] for i in train],
-            [data["texts"][i] for i in train],
-            boxes=data["boxes"][train],
-        )
+        reader = fit_reader(data, train)
         fit_s = time.perf_counter() - start
-        # Read and timed in one process.
-        reader.set_params(n_jobs=1)
-        reader.restorer_.set_params(n_jobs=1)
         photos = [data["photos"][i] for i in test]
         texts = [data["texts"][i] for i in test]
         boxes = data["boxes"][test]

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
 from platevision.datasets import damage_characters, load_plates, make_plates
@@ -18,6 +19,8 @@ from platevision.exceptions import PlateNotFoundWarning
 from platevision.metrics import box_iou
 from platevision.reader import PlateReader, shape_of
 from platevision.reader._reader import (
+    _RANK_TERMS,
+    _RANK_WEIGHTS,
     _as_uint8_grey,
     _cut_tile,
     _cut_tiles,
@@ -299,7 +302,11 @@ def test_fit_needs_one_text_per_photo_and_readable_plates(plates):
         ({"max_pixels": 0}, "max_pixels"),
         ({"max_pixels": 1e6}, "max_pixels"),
         ({"patterns": 7}, "patterns"),
-        ({"template_weight": -1.0}, "template_weight"),
+        ({"rank_weights": {"colour": 1.0}}, r"rank_weights.*\['colour'\]"),
+        ({"rank_weights": {"evidence": "high"}}, r"rank_weights.*'high'"),
+        ({"rank_weights": {"length": float("nan")}}, r"rank_weights.*'length'"),
+        ({"rank_weights": {"skipped": True}}, r"rank_weights.*'skipped'"),
+        ({"rank_weights": [1.0, 2.0]}, "rank_weights"),
         ({"row_temperature": -0.5}, "row_temperature"),
         ({"max_rows_read": 0}, "max_rows_read"),
     ],
@@ -679,7 +686,7 @@ def test_row_verifier_weighs_features_together(reader):
 @pytest.mark.filterwarnings("ignore:.*L-BFGS-B.*:DeprecationWarning")
 def test_a_recogniser_without_templates_reads_too(plates):
     # Any classifier with predict_proba: plates are ranked without the
-    # template term, and the result is the same for every template_weight.
+    # template terms, and the result is the same whatever their weights.
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
@@ -689,15 +696,12 @@ def test_a_recogniser_without_templates_reads_too(plates):
         HOGTransformer((32, 16), pixels_per_cell=(4, 4)),
         LogisticRegression(max_iter=500),
     )
-    texts = {}
-    for weight in (0.0, 80.0):
-        reader = PlateReader(
-            "LLLDDDD", restorer=recogniser, template_weight=weight, random_state=0
-        )
-        reader.fit(plates.images[:40], plates.target[:40], boxes=plates.boxes[:40])
-        texts[weight] = reader.predict(plates.images[40:50])
-    np.testing.assert_array_equal(texts[0.0], texts[80.0])
-    assert np.mean(texts[0.0] == plates.target[40:50]) >= 0.6
+    reader = PlateReader("LLLDDDD", restorer=recogniser, random_state=0)
+    reader.fit(plates.images[:40], plates.target[:40], boxes=plates.boxes[:40])
+    texts = reader.predict(plates.images[40:50])
+    unweighted = reader.set_params(rank_weights={"mean_cost": 0.0, "worst_cost": 0.0})
+    np.testing.assert_array_equal(unweighted.predict(plates.images[40:50]), texts)
+    assert np.mean(texts == plates.target[40:50]) >= 0.6
 
 
 def test_template_likeness_changes_only_the_choice_among_rows(reader, plates):
@@ -705,7 +709,9 @@ def test_template_likeness_changes_only_the_choice_among_rows(reader, plates):
     # readings are mixed, and so their probabilities).
     # Both are read-time parameters: the fitted reader, copied.
     weighted = copy.deepcopy(reader).set_params(row_temperature=0.0)
-    unweighted = copy.deepcopy(weighted).set_params(template_weight=0.0)
+    unweighted = copy.deepcopy(weighted).set_params(
+        rank_weights={"mean_cost": 0.0, "worst_cost": 0.0}
+    )
     images = plates.images[40:45]
     a = weighted.read(images)
     b = unweighted.read(images)
@@ -713,11 +719,18 @@ def test_template_likeness_changes_only_the_choice_among_rows(reader, plates):
     assert all(len(plates) == 1 for plates in a)
     assert all(len(plates) == 1 for plates in b)
 
+    weights = reader._rank_vector()
+    mean_weight = weights[_RANK_TERMS.index("mean_cost")]
+    worst_weight = weights[_RANK_TERMS.index("worst_cost")]
+    assert mean_weight < 0
+    assert worst_weight < 0
+
     def template_cost(image, plate):
-        # The mean template cost of the characters the plate was read from.
+        # The template terms' cost of the characters the plate was read from.
         grey = _as_uint8_grey(image, 0)
         tiles = [_cut_tile(grey, box) for box in plate.char_boxes.tolist()]
-        return float(np.mean(_recognise(reader.restorer_, tiles)[1]))
+        costs = _recognise(reader.restorer_, tiles)[1]
+        return -mean_weight * float(np.mean(costs)) - worst_weight * float(costs.max())
 
     # The term adds to each row's rank: a row reads as it would without it,
     # and a plate read from another row is read from one whose characters
@@ -726,6 +739,37 @@ def test_template_likeness_changes_only_the_choice_among_rows(reader, plates):
         assert mine.text == theirs.text
         if mine.readings != theirs.readings:
             assert template_cost(image, mine) < template_cost(image, theirs)
+
+
+def test_rank_weights_name_the_terms_they_change(reader):
+    # A dict changes the terms it names; the others keep their defaults.
+    changed = copy.copy(reader).set_params(rank_weights={"length": 0.5})
+    expected = np.array([_RANK_WEIGHTS[term] for term in _RANK_TERMS])
+    np.testing.assert_array_equal(reader._rank_vector(), expected)
+    expected[_RANK_TERMS.index("length")] = 0.5
+    np.testing.assert_array_equal(changed._rank_vector(), expected)
+    # Checked when reading too: the parameter may be set after fit.
+    changed.set_params(rank_weights={"lenght": 0.5})
+    with pytest.raises(ValueError, match=r"'lenght'.*expected some of"):
+        changed.read([np.zeros((40, 80))])
+
+
+def test_a_reader_saved_before_rank_weights_ranks_as_it_did(reader):
+    # Its template_weight becomes the mean template cost's weight; no term
+    # it did not have counts.
+    state = copy.deepcopy(reader).__getstate__()
+    del state["rank_weights"]
+    state["template_weight"] = 50.0
+    old = PlateReader.__new__(PlateReader)
+    old.__setstate__(state)
+    assert "template_weight" not in vars(old)
+    expected = dict.fromkeys(_RANK_TERMS, 0.0)
+    expected.update(evidence=1.0, verifier=1.0, mean_cost=-50.0)
+    assert old.get_params()["rank_weights"] == expected
+    np.testing.assert_array_equal(
+        old._rank_vector(), [expected[term] for term in _RANK_TERMS]
+    )
+    assert clone(old).get_params()["rank_weights"] == expected
 
 
 @given(
