@@ -96,6 +96,20 @@ def reader_fingerprint():
     return f"{digest.hexdigest()[:12]} (reader/*.py, restoration/*.py, _damage.py)"
 
 
+def started(title):
+    """One thread for OpenCV, the data's folder, and a report that begins with
+    ``title`` and the machine: what every plate benchmark starts with."""
+    import cv2
+
+    cv2.setNumThreads(1)
+    data_home = Path(os.environ.get("PLATEVISION_DATA", DEFAULT_DATA))
+    report = house.Report()
+    report(title)
+    for line in machine_lines():
+        report(line)
+    return data_home, report
+
+
 def machine_lines():
     lines = [line for line in house.machine_info() if "sources" not in line]
     return [
@@ -738,18 +752,11 @@ def main(argv=None):
     parser.add_argument("--details", help="write one CSV row per photo read here")
     args = parser.parse_args(argv)
 
-    import cv2
-
-    cv2.setNumThreads(1)
-    data_home = Path(os.environ.get("PLATEVISION_DATA", DEFAULT_DATA))
     use_tesseract = not args.no_tesseract
     if use_tesseract and not house.shutil.which("tesseract"):
         print("tesseract not found: run with --no-tesseract", file=sys.stderr)
         return 2
-    report = house.Report()
-    report("PlateReader benchmark (benchmarks/plates.py)")
-    for line in machine_lines():
-        report(line)
+    data_home, report = started("PlateReader benchmark (benchmarks/plates.py)")
     report(
         f"data: {data_home / 'plates' / 'openalpr'}; {N_FOLDS}-fold KFold "
         "(shuffle, random_state=0); PlateReader(random_state=0, n_jobs=2) fitted "

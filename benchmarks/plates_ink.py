@@ -122,14 +122,9 @@ def main(argv=None):
     parser.add_argument("--save", action="store_true")
     args = parser.parse_args(argv)
 
-    import cv2
-
-    cv2.setNumThreads(1)
-    data_home = Path(os.environ.get("PLATEVISION_DATA", plates.DEFAULT_DATA))
-    report = house.Report()
-    report("PlateReader ink benchmark (benchmarks/plates_ink.py)")
-    for line in plates.machine_lines():
-        report(line)
+    data_home, report = plates.started(
+        "PlateReader ink benchmark (benchmarks/plates_ink.py)"
+    )
     report(f"data: {data_home / 'plates' / 'openalpr'}; inverted: 255 - the grey photo")
     for region in args.regions:
         house.progress(f"loading {region}")

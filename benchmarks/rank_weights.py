@@ -170,16 +170,11 @@ def main(argv=None):
     parser.add_argument("--save", action="store_true")
     args = parser.parse_args(argv)
 
-    import cv2
-
     from platevision.reader._reader import _RANK_TERMS, _RANK_WEIGHTS
 
-    cv2.setNumThreads(1)
-    data_home = Path(os.environ.get("PLATEVISION_DATA", bench.DEFAULT_DATA))
-    report = house.Report()
-    report("PlateReader row ranking weights (benchmarks/rank_weights.py)")
-    for line in bench.machine_lines():
-        report(line)
+    data_home, report = bench.started(
+        "PlateReader row ranking weights (benchmarks/rank_weights.py)"
+    )
     start = time.perf_counter()
     rows = {
         region: region_rows(region, data_home, args.readers)
