@@ -25,6 +25,7 @@ from platevision.reader._reader import (
     _cut_tile,
     _cut_tiles,
     _mixed_readings,
+    _rank_terms,
     _read_again,
     _recognise,
 )
@@ -748,10 +749,39 @@ def test_rank_weights_name_the_terms_they_change(reader):
     np.testing.assert_array_equal(reader._rank_vector(), expected)
     expected[_RANK_TERMS.index("length")] = 0.5
     np.testing.assert_array_equal(changed._rank_vector(), expected)
+    # Numbers of any kind; not inf.
+    changed.set_params(rank_weights={"length": np.float32(0.5), "skipped": 1})
+    assert changed._rank_vector()[_RANK_TERMS.index("skipped")] == 1.0
+    changed.set_params(rank_weights={"evidence": float("inf")})
+    with pytest.raises(ValueError, match=r"finite number; got inf for 'evidence'"):
+        changed._rank_vector()
     # Checked when reading too: the parameter may be set after fit.
     changed.set_params(rank_weights={"lenght": 0.5})
     with pytest.raises(ValueError, match=r"'lenght'.*expected some of"):
         changed.read([np.zeros((40, 80))])
+    for wrong in ([1.0] * 7, [("evidence", 2.0)], "evidence"):
+        changed.set_params(rank_weights=wrong)
+        with pytest.raises(ValueError, match=r"rank_weights.*must be a dict"):
+            changed.read([np.zeros((40, 80))])
+
+
+def test_rank_terms_of_a_row():
+    # A row of 6 blobs whose best reading reads 4 of them.
+    readings = [("AB12", 0.25, (1, 2, 3, 4)), ("AB13", 0.2, (1, 2, 3, 4))]
+    costs = np.array([0.02, 0.04, 0.03, 0.07])
+    terms = _rank_terms(readings, -0.5, -1.5, costs, 6)
+    terms = dict(zip(_RANK_TERMS, terms, strict=True))
+    assert terms == pytest.approx(
+        {
+            "evidence": -0.5,
+            "verifier": -1.5,
+            "confidence": np.log(0.25),
+            "mean_cost": 0.04,
+            "worst_cost": 0.07,
+            "length": 4,
+            "skipped": 2,
+        }
+    )
 
 
 def test_a_reader_saved_before_rank_weights_ranks_as_it_did(reader):
@@ -770,6 +800,16 @@ def test_a_reader_saved_before_rank_weights_ranks_as_it_did(reader):
         old._rank_vector(), [expected[term] for term in _RANK_TERMS]
     )
     assert clone(old).get_params()["rank_weights"] == expected
+    # The rank it gives a row is the old one: evidence + verifier - 50 x mean cost.
+    readings = [("AB12", 0.4, (0, 1, 2, 3))]
+    costs = np.array([0.02, 0.04, 0.03, 0.07])
+    rank = old._rank_vector() @ _rank_terms(readings, -0.5, -1.5, costs, 5)
+    assert rank == pytest.approx(-0.5 - 1.5 - 50 * 0.04)
+    # One saved before template_weight ranked without the template term.
+    del state["template_weight"]
+    older = PlateReader.__new__(PlateReader)
+    older.__setstate__(state)
+    assert older.rank_weights["mean_cost"] == 0.0
 
 
 @given(

@@ -49,6 +49,7 @@ from platevision.utils._parallel import map_images
 from platevision.utils._sklearn_compat import (
     HasMethods,
     Interval,
+    InvalidParameterError,
     StrOptions,
     _fit_context,
 )
@@ -399,8 +400,8 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
     rank_weights : dict of str to float, default=None
         How the rows read are ranked (which row is the plate's, and how much
         each row's readings weigh): a row's rank is the weighted sum of
-        ``'evidence'`` (its reading evidence, the log-probability per character
-        of its best pattern), ``'verifier'`` (the row verifier's log
+        ``'evidence'`` (its reading evidence: the log of the probability its
+        best pattern allows, per character), ``'verifier'`` (the row verifier's log
         probability that it is a plate's row), ``'confidence'`` (the log
         probability of its best reading), ``'mean_cost'`` and ``'worst_cost'``
         (the mean and the largest template cost of the characters read: their
@@ -408,20 +409,23 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         plate's character and 0.07 for another mark; only a
         :class:`~platevision.restoration.PlateCharacterRestorer` has
         templates, another recogniser's costs are 0), ``'length'`` (the
-        characters read) and ``'skipped'`` (the row's blobs left unread). A
-        dict gives the weights of the terms it names; the others keep their
-        defaults, ``{'evidence': 1.9, 'verifier': 0.2, 'confidence': 3.2,
-        'mean_cost': -10, 'worst_cost': -74, 'length': 1.9, 'skipped': 0.9}``.
-        Those were fitted as a conditional logit (the rows of a photo
+        characters read) and ``'skipped'`` (the row's blobs left unread; with
+        ``'length'``, the row's blobs). A dict gives the weights of the terms it
+        names; the others keep their defaults, ``{'evidence': 1.9, 'verifier':
+        0.2, 'confidence': 3.2, 'mean_cost': -10, 'worst_cost': -74,
+        'length': 1.9, 'skipped': 0.9}``. Their scale counts too: ranks weigh
+        a plate's rows by ``exp(rank / row_temperature)``, and a further plate
+        must rank within 6 of the best (``max_plates``).
+        Those were fitted (and rounded) as a conditional logit (the rows of a photo
         competing to be the one that reads its text) on the rows that the
         readers of 5 folds read in their test photos of the OpenALPR US set,
         clean and with broken characters. Fitted on 4 folds' photos and
-        tested on the fifth's, they read 160 clean and 127 broken plates
-        of 222 from their best row, where the weights before (evidence and
-        verifier 1, mean cost -80) read 152 and 116
+        tested on the fifth's, such weights read 157 clean and 126 broken
+        plates of 222 from their best row, where the weights before (evidence
+        and verifier 1, mean cost -80) read 152 and 114
         (``benchmarks/rank_weights.py``). Fitted on the US photos,
         they read the BR photos' best rows better too (clean 105 -> 108 of
-        114, broken 93 -> 96): a row's length and its worst character tell
+        114, broken 93 -> 97): a row's length and its worst character tell
         a plate's row from a damaged plate's shortened row and from a
         sticker's or a slogan's.
     row_temperature : float, default=0.5
@@ -617,7 +621,8 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         # the mean template cost.
         state = dict(state)
         if "rank_weights" not in state:
-            weight = float(state.pop("template_weight", 80.0))
+            # Those saved before ``template_weight`` ranked without the term.
+            weight = float(state.pop("template_weight", 0.0))
             state["rank_weights"] = {
                 **dict.fromkeys(_RANK_TERMS, 0.0),
                 "evidence": 1.0,
@@ -628,6 +633,13 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
 
     def _rank_vector(self) -> np.ndarray:
         """``rank_weights`` over the defaults, as weights of ``_RANK_TERMS``."""
+        if self.rank_weights is not None and not isinstance(self.rank_weights, dict):
+            msg = (
+                f"The 'rank_weights' parameter of {type(self).__name__} must be a "
+                f"dict of ranking terms to weights, or None. Got "
+                f"{self.rank_weights!r} instead."
+            )
+            raise InvalidParameterError(msg)
         given = {} if self.rank_weights is None else dict(self.rank_weights)
         unknown = sorted(map(str, set(given) - set(_RANK_TERMS)))
         if unknown:
@@ -642,7 +654,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             if (
                 isinstance(value, bool)
                 or not isinstance(value, Real)
-                or not np.isfinite(value)
+                or not np.isfinite(float(value))
             ):
                 msg = (
                     f"The 'rank_weights' parameter of {type(self).__name__} must "
