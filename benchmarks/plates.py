@@ -12,7 +12,9 @@ photos with their texts and true boxes, then the test photos are read with
 
 - end to end: detection rate (IoU >= 0.5 of the best plate's box with the true
   box), exact plate accuracy, character accuracy (1 - normalised edit distance)
-  and top-5 accuracy (the truth among ``plate.readings``);
+  and top-5 accuracy (the truth among ``plate.readings``); how honest the best
+  reading's probability is: its mean (``p(1st)``, 0 for a photo read as nothing)
+  against the exact accuracy, and the top-label ECE over photos (15 bins);
 - given the true box (``read(X, boxes=...)``): the same, but detection;
 - time per photo (one process, ``n_jobs=1``, one thread for OpenCV);
 - broken plates: the same test photos with one or two characters inside the true
@@ -271,6 +273,7 @@ def summarise(plates_per_photo, texts, boxes=None):
         row = {
             "pred": best.text if best else "",
             "topn": [t for t, _ in best.readings] if best else [],
+            "p1": float(best.readings[0][1]) if best and best.readings else 0.0,
             "box": tuple(best.box) if best else None,
             "n_chars": len(best.char_boxes) if best else 0,
         }
@@ -283,6 +286,7 @@ def summarise(plates_per_photo, texts, boxes=None):
 
 def scores(rows):
     from platevision.metrics import character_accuracy
+    from platevision.metrics._calibration import _top_label_ece
 
     truth = [r["truth"] for r in rows]
     pred = [r["pred"] for r in rows]
@@ -293,6 +297,12 @@ def scores(rows):
     }
     if rows and "iou" in rows[0]:
         out["detect"] = float(np.mean([r["iou"] >= IOU_HIT for r in rows]))
+    if rows and "p1" in rows[0]:
+        p1 = np.array([r["p1"] for r in rows])
+        right = np.array([p == t for p, t in zip(pred, truth, strict=True)])
+        out["p1"] = float(p1.mean())
+        # Top-label ECE over plates (15 bins), as the restorer's over characters.
+        out["ece"] = _top_label_ece(p1, right, 15)
     return out
 
 
@@ -483,6 +493,11 @@ def fmt(value):
     return "   -  " if value is None else f"{value:6.3f}"
 
 
+def calib(s):
+    """The mean probability of the best readings and their ECE, as columns."""
+    return f"{fmt(s.get('p1'))} {fmt(s.get('ece'))}"
+
+
 def region_table(region, records, tess_records, report, quick):
     report()
     report(
@@ -491,7 +506,7 @@ def region_table(region, records, tess_records, report, quick):
     )
     header = (
         f"{'method':34s} {'detect':>6s} {'exact':>6s} {'char':>6s} {'top-5':>6s} "
-        f"{'ms/photo':>8s}"
+        f"{'p(1st)':>6s} {'ECE':>6s} {'ms/photo':>8s}"
     )
     summary = {}
     for name in sorted({r["patterns"] for r in records}):
@@ -507,20 +522,22 @@ def region_table(region, records, tess_records, report, quick):
         report(header)
         report(
             f"{'  end to end':34s} {fmt(s_e2e['detect'])} {fmt(s_e2e['exact'])} "
-            f"{fmt(s_e2e['char'])} {fmt(s_e2e['top5'])} {ms:8.0f}"
+            f"{fmt(s_e2e['char'])} {fmt(s_e2e['top5'])} {calib(s_e2e)} {ms:8.0f}"
         )
         report(
             f"{'  given the true box':34s} {fmt(None)} {fmt(s_given['exact'])} "
-            f"{fmt(s_given['char'])} {fmt(s_given['top5'])} {ms_given:8.0f}"
+            f"{fmt(s_given['char'])} {fmt(s_given['top5'])} {calib(s_given)} "
+            f"{ms_given:8.0f}"
         )
         report(
             f"{'  broken, end to end':34s} {fmt(s_be2e['detect'])} "
-            f"{fmt(s_be2e['exact'])} {fmt(s_be2e['char'])} {fmt(s_be2e['top5'])}"
+            f"{fmt(s_be2e['exact'])} {fmt(s_be2e['char'])} {fmt(s_be2e['top5'])} "
+            f"{calib(s_be2e)}"
         )
         report(
             f"{'  broken, given the true box':34s} {fmt(None)} "
             f"{fmt(s_bgiven['exact'])} {fmt(s_bgiven['char'])} "
-            f"{fmt(s_bgiven['top5'])}"
+            f"{fmt(s_bgiven['top5'])} {calib(s_bgiven)}"
         )
     best_tess = None
     if tess_records:
@@ -595,13 +612,13 @@ def targets_table(region, summary, best_tess, report, quick):
     ratio_t = s_be2e["top5"] / s_e2e["top5"] if s_e2e["top5"] else float("nan")
     line(
         "broken / clean, exact (end to end)",
-        f"{ratio_e:.2f}",
+        f"{ratio_e:.3f}",
         f">= {BROKEN_EXACT_RATIO}",
         ratio_e >= BROKEN_EXACT_RATIO,
     )
     line(
         "broken / clean, top-5 (end to end)",
-        f"{ratio_t:.2f}",
+        f"{ratio_t:.3f}",
         f">= {BROKEN_TOP5_RATIO}",
         ratio_t >= BROKEN_TOP5_RATIO,
     )

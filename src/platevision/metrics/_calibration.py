@@ -202,8 +202,13 @@ def expected_calibration_error(
     ValueError: labels must contain every label of y_true; ['C'] are not in ...
     """
     truth, proba = _check_targets_and_proba(y_true, y_proba, labels)
-    confidence = proba.max(axis=1)
-    correct = proba.argmax(axis=1) == truth
+    return _top_label_ece(proba.max(axis=1), proba.argmax(axis=1) == truth, n_bins)
+
+
+def _top_label_ece(confidence: np.ndarray, correct: np.ndarray, n_bins: int) -> float:
+    """The ECE of predictions made with probabilities ``confidence`` that are
+    ``correct`` or not (the predictions may come from any number of classes,
+    such as a plate's texts)."""
     edges = np.linspace(0.0, 1.0, n_bins + 1)
     # side="left" on the inner edges makes bins closed on the right, as in
     # sklearn.calibration.calibration_curve.
@@ -211,7 +216,7 @@ def expected_calibration_error(
     counts = np.bincount(bins, minlength=n_bins)
     gap = np.bincount(bins, weights=correct - confidence, minlength=n_bins)
     # sum_m |B_m| / n * |acc_m - conf_m| = sum_m |sum_{i in B_m} (c_i - p_i)| / n
-    return float(np.abs(gap[counts > 0]).sum() / len(truth))
+    return float(np.abs(gap[counts > 0]).sum() / len(confidence))
 
 
 @validate_params(
