@@ -28,6 +28,7 @@ from platevision.reader._reader import (
     _rank_terms,
     _read_again,
     _recognise,
+    _tempered,
 )
 from platevision.restoration import PlateCharacterRestorer
 
@@ -309,6 +310,8 @@ def test_fit_needs_one_text_per_photo_and_readable_plates(plates):
         ({"rank_weights": {"skipped": True}}, r"rank_weights.*'skipped'"),
         ({"rank_weights": [1.0, 2.0]}, "rank_weights"),
         ({"row_temperature": -0.5}, "row_temperature"),
+        ({"reading_temperature": 0.0}, "reading_temperature"),
+        ({"reading_temperature": "warm"}, "reading_temperature"),
         ({"max_rows_read": 0}, "max_rows_read"),
     ],
 )
@@ -784,6 +787,14 @@ def test_rank_terms_of_a_row():
     )
 
 
+def test_a_reader_saved_before_reading_temperature_gives_them_as_decoded(reader):
+    state = copy.deepcopy(reader).__getstate__()
+    del state["reading_temperature"]
+    old = PlateReader.__new__(PlateReader)
+    old.__setstate__(state)
+    assert old.get_params()["reading_temperature"] == 1.0
+
+
 def test_a_reader_saved_before_rank_weights_ranks_as_it_did(reader):
     # Its template_weight becomes the mean template cost's weight; no term
     # it did not have counts.
@@ -977,6 +988,70 @@ def test_mixed_readings_are_probabilities_best_first(ranks, temperature, n, seed
     clear = len(best) == 1 or best[0][1] - best[1][1] >= 0.01
     if clear and (len(ranks) == 1 or top[0] - top[1] >= 0.01):
         assert cold[0][0] == best[0][0]
+
+
+@given(
+    st.lists(st.floats(0.0, 1.0), min_size=1, max_size=6),
+    st.floats(0.01, 1.0),
+    st.floats(0.05, 5.0),
+)
+def test_tempered_readings_keep_their_order_and_stay_probabilities(
+    shares, listed, temperature
+):
+    # Readings best first whose probabilities sum to ``listed`` at most.
+    p = np.sort(np.asarray(shares))[::-1]
+    p = p / p.sum() * listed if p.sum() > 0 else p
+    readings = [(f"T{k}", float(q)) for k, q in enumerate(p)]
+    tempered = _tempered(readings, temperature)
+    probabilities = np.array([q for _, q in tempered])
+    assert [t for t, _ in tempered] == [t for t, _ in readings]
+    assert np.all(np.diff(probabilities) <= 1e-12)  # still best first
+    assert np.all(probabilities >= 0)
+    assert probabilities.sum() <= 1.0 + 1e-9
+    # Below 1 the best reading gains what the others lose (or keeps its
+    # share), above 1 it gives; ratios are raised to 1 / temperature.
+    if temperature < 1:
+        assert probabilities[0] >= p[0] - 1e-9
+    else:
+        assert probabilities[0] <= p[0] + 1e-9
+    if len(p) > 1 and p[1] > 1e-6 and probabilities[1] > 1e-12:
+        assert probabilities[0] / probabilities[1] == pytest.approx(
+            (p[0] / p[1]) ** (1 / temperature), rel=1e-6
+        )
+
+
+def test_tempered_readings_by_hand():
+    # 0.5 and 0.3 listed, 0.2 left to texts of 0.3 at most; temperature 0.5
+    # squares them: 0.25, 0.09, and 0.2 / 0.3 texts of 0.09, 0.06; of 0.40.
+    tempered = _tempered([("AB12", 0.5), ("AB17", 0.3)], 0.5)
+    assert tempered == [
+        ("AB12", pytest.approx(0.25 / 0.40)),
+        ("AB17", pytest.approx(0.09 / 0.40)),
+    ]
+    assert _tempered([("AB12", 0.5)], 1.0) == [("AB12", 0.5)]
+    assert _tempered([], 0.5) == []
+    # A temperature too small to raise to: the best reading takes it all.
+    assert _tempered([("AB12", 0.5), ("AB17", 0.3)], 1e-300) == [
+        ("AB12", 1.0),
+        ("AB17", 0.0),
+    ]
+
+
+def test_reading_temperature_changes_only_the_probabilities(reader, plates):
+    # A read-time parameter: the fitted reader, copied.
+    images = plates.images[40:46]
+    as_decoded = copy.deepcopy(reader).set_params(reading_temperature=1.0)
+    sure = copy.deepcopy(reader).set_params(reading_temperature=0.5)
+    a, b = as_decoded.read(images), sure.read(images)
+    assert reader.get_params()["reading_temperature"] == 0.85
+    assert any(found for found in a)
+    for found_a, found_b in zip(a, b, strict=True):
+        assert len(found_a) == len(found_b)
+        for plate_a, plate_b in zip(found_a, found_b, strict=True):
+            assert [t for t, _ in plate_b.readings] == [t for t, _ in plate_a.readings]
+            np.testing.assert_array_equal(plate_b.box, plate_a.box)
+            assert plate_b.readings == _tempered(plate_a.readings, 0.5)
+            assert plate_b.readings[0][1] >= plate_a.readings[0][1]
 
 
 def test_without_row_temperature_the_best_ranked_row_is_the_plate():
