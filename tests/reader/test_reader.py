@@ -311,6 +311,7 @@ def test_fit_needs_one_text_per_photo_and_readable_plates(plates):
         ({"rank_weights": [1.0, 2.0]}, "rank_weights"),
         ({"row_temperature": -0.5}, "row_temperature"),
         ({"reading_temperature": 0.0}, "reading_temperature"),
+        ({"reading_temperature": float("inf")}, "reading_temperature"),
         ({"reading_temperature": "warm"}, "reading_temperature"),
         ({"max_rows_read": 0}, "max_rows_read"),
     ],
@@ -787,12 +788,21 @@ def test_rank_terms_of_a_row():
     )
 
 
-def test_a_reader_saved_before_reading_temperature_gives_them_as_decoded(reader):
+def test_a_reader_saved_before_reading_temperature_gives_them_as_decoded(
+    reader, plates
+):
     state = copy.deepcopy(reader).__getstate__()
     del state["reading_temperature"]
     old = PlateReader.__new__(PlateReader)
     old.__setstate__(state)
     assert old.get_params()["reading_temperature"] == 1.0
+    # Its readings are those decoded: the same as a reader set to 1.
+    images = plates.images[40:43]
+    as_decoded = copy.deepcopy(reader).set_params(reading_temperature=1.0)
+    for found_old, found_new in zip(
+        old.read(images), as_decoded.read(images), strict=True
+    ):
+        assert [p.readings for p in found_old] == [p.readings for p in found_new]
 
 
 def test_a_reader_saved_before_rank_weights_ranks_as_it_did(reader):
@@ -1030,6 +1040,20 @@ def test_tempered_readings_by_hand():
     ]
     assert _tempered([("AB12", 0.5)], 1.0) == [("AB12", 0.5)]
     assert _tempered([], 0.5) == []
+    # A lone reading: what is left is texts as probable as it, so it keeps
+    # its probability at any temperature.
+    assert _tempered([("AB12", 0.4)], 0.5) == [("AB12", pytest.approx(0.4))]
+    # A reading of no probability stays at none; the others are tempered.
+    tempered = _tempered([("AB12", 0.5), ("AB17", 0.3), ("AB1", 0.0)], 0.5)
+    assert [t for t, _ in tempered] == ["AB12", "AB17", "AB1"]
+    assert tempered[0][1] == pytest.approx(0.25 / 0.40)
+    assert tempered[2][1] == 0.0
+    # Summing to more than 1 (rounding): scaled to 1 first, then squared.
+    tempered = _tempered([("AB12", 0.75), ("AB17", 0.375)], 0.5)
+    assert [p for _, p in tempered] == [pytest.approx(0.8), pytest.approx(0.2)]
+    # Not a number: returned as given.
+    nan = [("AB12", float("nan")), ("AB17", 0.3)]
+    assert _tempered(nan, 0.5) is nan
     # A temperature too small to raise to: the best reading takes it all.
     assert _tempered([("AB12", 0.5), ("AB17", 0.3)], 1e-300) == [
         ("AB12", 1.0),
@@ -1051,7 +1075,13 @@ def test_reading_temperature_changes_only_the_probabilities(reader, plates):
             assert [t for t, _ in plate_b.readings] == [t for t, _ in plate_a.readings]
             np.testing.assert_array_equal(plate_b.box, plate_a.box)
             assert plate_b.readings == _tempered(plate_a.readings, 0.5)
-            assert plate_b.readings[0][1] >= plate_a.readings[0][1]
+            assert plate_b.readings[0][1] >= plate_a.readings[0][1] - 1e-12
+    # Warmer, the best reading is less sure (or as sure, alone).
+    unsure = copy.deepcopy(reader).set_params(reading_temperature=2.0).read(images)
+    for found_a, found_c in zip(a, unsure, strict=True):
+        for plate_a, plate_c in zip(found_a, found_c, strict=True):
+            assert plate_c.text == plate_a.text
+            assert plate_c.readings[0][1] <= plate_a.readings[0][1] + 1e-12
 
 
 def test_without_row_temperature_the_best_ranked_row_is_the_plate():

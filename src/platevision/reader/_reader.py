@@ -113,7 +113,8 @@ class PlateReading(NamedTuple):
     readings : list of (str, float)
         The plate's most plausible texts with their probabilities, best first
         (over the rows of characters found for the plate: see
-        ``PlateReader(row_temperature=...)``).
+        ``PlateReader(row_temperature=...)``; how sure they are:
+        ``reading_temperature``).
     evidence : float
         How well the row of characters reads as a plate under the patterns: the
         log-probability per character of the best pattern (higher is better).
@@ -445,23 +446,28 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         broken plates' 109 -> 118; BR exact 102 -> 105 of 114, broken top-5
         101 -> 99 (1 instead of 0.5: US broken top-5 117, BR 97).
     reading_temperature : float, default=0.85
-        How sure a plate's readings are. Their probabilities are raised to the
-        power ``1 / reading_temperature`` and normalised, as a classifier's
-        logits are divided by a temperature (what the texts not listed have
-        left counts as texts as probable as the least listed one); the order
+        How sure a plate's readings are, from 0.001 to 1000. Their
+        probabilities are raised to the power ``1 / reading_temperature`` and
+        normalised, as a classifier's logits are divided by a temperature
+        (what the texts not listed have left counts as texts as probable as
+        the least listed one; a lone reading keeps its probability); the order
         of the readings never changes, only their probabilities. A text's
-        probability is the product of its characters' (read as if
-        independent), and that is too low: the characters of a row read right
-        are rarely wrong, even at 0.9 or 0.95 each. On the OpenALPR photos, the
-        readers of 5 folds, end to end (the best reading's probability against
-        whether it is the text; ECE over 15 bins): with 1, US clean plates had
-        a mean 0.58 for an accuracy of 0.72 (ECE 0.139) and broken ones 0.48
-        for 0.57 (0.112); BR 0.82 for 0.95 (0.143) and 0.74 for 0.85 (0.131).
-        0.85 gives 0.64 (ECE 0.082), 0.54 (0.098), 0.87 (0.087) and 0.80
-        (0.088): still below the accuracy. It is the temperature of least log
-        loss on the US readings (0.87), rounded; BR's own would be 0.71. 1
-        gives the probabilities as decoded (as readers saved before this
-        parameter).
+        probability comes mostly from the product of its characters' (read as
+        if independent), and that is too low: the characters of a row read
+        right are rarely wrong, even at 0.9 or 0.95 each. On the OpenALPR
+        photos, the readers of 5 folds, end to end (the best reading's
+        probability, 0 for a photo read as nothing, against whether it is the
+        text; ECE over 15 bins): with 1, US clean plates had a mean 0.58 for an
+        accuracy of 0.72 (ECE 0.139) and broken ones 0.48 for 0.57 (0.112); BR
+        0.82 for 0.95 (0.143) and 0.74 for 0.85 (0.131). 0.85 gives 0.64 (ECE
+        0.082), 0.54 (0.098), 0.87 (0.087) and 0.80 (0.088): still below the
+        accuracy. The temperature that gives the true texts of the US photos
+        the most probability (their log loss, a text not listed given what
+        the listed leave) is 0.87, rounded down to 0.85; so the US figures are
+        of the photos it was chosen on, and BR's are held out (BR's own would
+        be 0.71). The 5 readings listed (``n_readings``) were what it was
+        chosen with. 1 gives the probabilities as decoded (as readers saved
+        before this parameter).
     max_rows_read : int, default=12
         Most candidate rows read per photo (reading is what costs): those the
         row verifier finds most like a plate's (the most regular ones, by
@@ -592,7 +598,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         "min_evidence": [Real],
         "rank_weights": [dict, None],
         "row_temperature": [Interval(Real, 0, None, closed="left")],
-        "reading_temperature": [Interval(Real, 0, None, closed="neither")],
+        "reading_temperature": [Interval(Real, 1e-3, 1e3, closed="both")],
         "max_rows_read": [Interval(Integral, 1, None, closed="left")],
         "max_plates": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
@@ -1354,19 +1360,27 @@ def _tempered(
     """``readings`` with their probabilities raised to ``1 / temperature`` and
     normalised. What the texts not listed have left counts as texts as
     probable as the least listed one (each is at most that), so that the
-    readings still sum to at most 1, and, colder, the best one never loses. The
-    order is kept."""
+    readings still sum to at most 1 and, colder, the best one never loses; a
+    lone reading keeps its probability. The order is kept. Listed
+    probabilities summing to more than 1 (rounding) are scaled to 1 first;
+    readings with a probability that is not a number are returned as given."""
     shares = np.array([p for _, p in readings], dtype=float)
-    if temperature == 1 or not np.any(shares > 0):
+    if temperature == 1 or not np.all(np.isfinite(shares)) or not np.any(shares > 0):
         return readings
+    total = float(shares.sum())
+    if total > 1.0:
+        shares /= total
     power = 1.0 / temperature
     rest = max(0.0, 1.0 - float(shares.sum()))
     least = float(shares[shares > 0].min())
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         logs = np.append(
             power * np.log(shares), np.log(rest) + (power - 1.0) * np.log(least)
         )
-    logs -= logs.max()  # in logs: a small temperature neither under- nor overflows
+    top = logs.max()
+    if not np.isfinite(top):  # a temperature too extreme to raise to
+        return readings
+    logs -= top  # in logs: a small temperature neither under- nor overflows
     tempered = np.exp(logs)
     tempered /= tempered.sum()
     return [(t, float(q)) for (t, _), q in zip(readings, tempered[:-1], strict=True)]
