@@ -290,8 +290,9 @@ def scores(rows):
 
     truth = [r["truth"] for r in rows]
     pred = [r["pred"] for r in rows]
+    right = np.array([p == t for p, t in zip(pred, truth, strict=True)])
     out = {
-        "exact": float(np.mean([p == t for p, t in zip(pred, truth, strict=True)])),
+        "exact": float(np.mean(right)),
         "char": character_accuracy(truth, pred),
         "top5": float(np.mean([r["truth"] in r["topn"][:TOP_N] for r in rows])),
     }
@@ -299,7 +300,6 @@ def scores(rows):
         out["detect"] = float(np.mean([r["iou"] >= IOU_HIT for r in rows]))
     if rows and "p1" in rows[0]:
         p1 = np.array([r["p1"] for r in rows])
-        right = np.array([p == t for p, t in zip(pred, truth, strict=True)])
         out["p1"] = float(p1.mean())
         # Top-label ECE over plates (15 bins), as the restorer's over characters.
         out["ece"] = _top_label_ece(p1, right, 15)

@@ -1371,7 +1371,7 @@ def _tempered(
     if total > 1.0:
         shares /= total
     power = 1.0 / temperature
-    rest = max(0.0, 1.0 - float(shares.sum()))
+    rest = max(0.0, 1.0 - total)
     least = float(shares[shares > 0].min())
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         logs = np.append(
