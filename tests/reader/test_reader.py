@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import string
 import warnings
 from types import SimpleNamespace
 
@@ -1277,3 +1278,30 @@ def test_only_unsure_characters_are_read_again(reader, plates, monkeypatch):
         warnings.simplefilter("ignore", PlateNotFoundWarning)
         reader.read(broken)
     assert not calls
+
+
+def test_a_character_the_training_photos_never_show_is_read(plates):
+    """Characters the patterns allow that the photos show fewer than
+    ``min_char_tiles`` times are learned from synthetic tiles too."""
+    keep = [i for i in range(len(plates.target)) if "Q" not in plates.target[i]][:40]
+    unseen = make_plates(6, pattern="QQQDDDD", random_state=5)
+    read_q = {}
+    for minimum in (0, 5):
+        reader = PlateReader(
+            "LLLDDDD",
+            restorer=_quick_restorer(),
+            min_char_tiles=minimum,
+            random_state=0,
+        ).fit(plates.images[keep], plates.target[keep], boxes=plates.boxes[keep])
+        classes = set(reader.restorer_.classes_.tolist())
+        if minimum == 0:
+            assert reader.n_synthetic_tiles_ == 0
+            assert "Q" not in classes
+        else:
+            # Every letter and digit the pattern allows, Q with 5 tiles at least.
+            assert classes == set(string.ascii_uppercase + string.digits)
+            assert reader.n_synthetic_tiles_ >= 5
+        texts = reader.predict(unseen.images, boxes=unseen.boxes)
+        read_q[minimum] = sum(text[:3].count("Q") for text in texts)
+    assert read_q[0] == 0
+    assert read_q[5] >= 9  # of 18

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from platevision.exceptions import PlateNotFoundWarning
@@ -23,6 +24,7 @@ from platevision.reader._patterns import (
     pattern_priors,
     plain_text,
 )
+from platevision.reader._rare import allowed_characters, rare_character_tiles
 from platevision.reader._segment import (
     _CLOSE_GAPS,
     _median,
@@ -486,8 +488,19 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         plate as the first, the marks of clutter that read as text do not (on
         synthetic photos of two plates, the second ranked 0 to 3.2 below the
         first, the best of the clutter 24 or more below).
+    min_char_tiles : int, default=5
+        Each letter and digit the patterns allow that the training photos show
+        fewer times than this is topped up to it with synthetic tiles
+        (:func:`~platevision.datasets.make_plate_characters`, cut to their ink
+        as the reader cuts a character), so that a character the photos show
+        seldom or never can still be read. 0 learns from the photos' tiles
+        only. Fitted on 30 of the OpenALPR Brazilian photos and read on the
+        other 84 (3 draws of the 30): exact plates 185 -> 217 of 252, top 5
+        210 -> 242; of the 29 plates with a character the 30 photos never
+        show, 0 -> 14 read exactly (10 instead of 5: 146 against 144 of 168,
+        two draws).
     random_state : int, RandomState instance or None, default=None
-        Seeds the default restorer.
+        Seeds the default restorer and the synthetic tiles.
     n_jobs : int, default=None
         Photos read in parallel through joblib (``None`` means 1 unless in a
         :func:`joblib.parallel_backend` context, ``-1`` all processors); the
@@ -544,6 +557,9 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         the rows read.
     n_training_tiles_ : int
         Character tiles cut from the training photos.
+    n_synthetic_tiles_ : int
+        Synthetic tiles the restorer also learned from (see
+        ``min_char_tiles``).
     n_training_plates_ : int
         Training photos whose characters could be cut (the row found held as many
         characters as the text).
@@ -584,6 +600,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         "row_temperature": 0.0,
         "reading_temperature": 1.0,
         "max_rows_read": 8,
+        "min_char_tiles": 0,
     }
 
     _parameter_constraints: dict = {
@@ -601,6 +618,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         "reading_temperature": [Interval(Real, 1e-3, 1e3, closed="both")],
         "max_rows_read": [Interval(Integral, 1, None, closed="left")],
         "max_plates": [Interval(Integral, 1, None, closed="left")],
+        "min_char_tiles": [Interval(Integral, 0, None, closed="left")],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
     }
@@ -622,6 +640,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         reading_temperature: float = 0.85,
         max_rows_read: int = 12,
         max_plates: int = 1,
+        min_char_tiles: int = 5,
         random_state: Any = None,
         n_jobs: int | None = None,
     ) -> None:
@@ -639,6 +658,7 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         self.reading_temperature = reading_temperature
         self.max_rows_read = max_rows_read
         self.max_plates = max_plates
+        self.min_char_tiles = min_char_tiles
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -917,7 +937,18 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
             if restorer.get_params(deep=False).get("ink") == "auto":
                 # Every tile is cut from a view with dark ink: none needs guessing.
                 restorer.set_params(ink="dark")
-        self.restorer_ = restorer.fit(tiles, np.asarray(labels))
+        allowed = allowed_characters(parse_patterns(list(self.patterns_)))
+        alphabet = restorer.get_params(deep=False).get("alphabet")
+        if alphabet is not None:
+            allowed &= set(alphabet)
+        extra, extra_labels = rare_character_tiles(
+            labels,
+            allowed,
+            self.min_char_tiles,
+            check_random_state(self.random_state).randint(np.iinfo(np.int32).max),
+        )
+        self.n_synthetic_tiles_ = len(extra)
+        self.restorer_ = restorer.fit(tiles + extra, np.asarray(labels + extra_labels))
         self.verifier_ = self._fit_verifier(verifier_rows)
         return self
 
