@@ -76,8 +76,10 @@ def dev_split(quick, split_seed):
     fit, held = train_test_split(
         index, test_size=0.5, stratify=y_train[index], random_state=split_seed
     )
+    # The note ends ": N train, N test"; a data path may hold a colon too.
+    source = note.rsplit(":", 1)[0]
     note = (
-        f"{note.split(':')[0]}; its {len(y_train)} training tiles split again 50/50 "
+        f"{source}; its {len(y_train)} training tiles split again 50/50 "
         f"(random_state={split_seed}): fit on {len(fit)}, read {len(held)}"
     )
     return (
