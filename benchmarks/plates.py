@@ -16,7 +16,9 @@ photos with their texts and true boxes, then the test photos are read with
   reading's probability is: its mean (``p(1st)``, 0 for a photo read as nothing)
   against the exact accuracy, and the top-label ECE over photos (15 bins);
 - given the true box (``read(X, boxes=...)``): the same, but detection;
-- time per photo (one process, ``n_jobs=1``, one thread for OpenCV);
+- time per photo (one process, ``n_jobs=1``, one thread for OpenCV), the best
+  of ``TIMING_PASSES`` reads of the fold's clean photos (the machine's speed
+  varies from one pass to the next);
 - broken plates: the same test photos with one or two characters inside the true
   box damaged by ``damage_characters`` (severity 0.4, seeded per photo, kinds
   cycling over ``DAMAGE_KINDS``). The characters are cut with the reader's own
@@ -315,15 +317,33 @@ def text_scores(truth, pred):
     }
 
 
-def read_timed(reader, photos, boxes=None):
+#: Timed reads of the clean photos per fold: the time is the best pass's.
+TIMING_PASSES = 3
+
+
+def read_timed(reader, photos, boxes=None, passes=1):
+    """The reader's plates for ``photos``, and its seconds a photo: the least
+    over ``passes`` reads of them all (the readings of each pass must be the
+    same). On the 2-core benchmark machine one US fold's reader read its 44
+    photos in 126 to 155 ms a photo over four passes in a row, nothing else
+    running: one pass times the machine's moment as much as the reader."""
     from platevision.exceptions import PlateNotFoundWarning
 
+    plates, times = None, []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PlateNotFoundWarning)
-        start = time.perf_counter()
-        plates = reader.read(photos, boxes=boxes)
-        seconds = time.perf_counter() - start
-    return plates, seconds / max(1, len(photos))
+        for _ in range(passes):
+            start = time.perf_counter()
+            again = reader.read(photos, boxes=boxes)
+            times.append((time.perf_counter() - start) / max(1, len(photos)))
+            if plates is None:
+                plates = again
+            elif [[p.readings for p in ps] for ps in again] != [
+                [p.readings for p in ps] for ps in plates
+            ]:
+                msg = "the reader read the same photos differently twice"
+                raise RuntimeError(msg)
+    return plates, min(times)
 
 
 def with_patterns(reader, region, texts):
@@ -408,8 +428,10 @@ def run_region(region, data, args, report, pool, records, tess_records, on_fold)
             # learned patterns, read first, took 163 ms a photo against 134 for
             # the region's in the run at a8d59da, the same reader otherwise).
             read_timed(model, photos[:3])
-            e2e, e2e_s = read_timed(model, photos)
-            given, given_s = read_timed(model, photos, boxes=boxes)
+            e2e, e2e_s = read_timed(model, photos, passes=TIMING_PASSES)
+            given, given_s = read_timed(
+                model, photos, boxes=boxes, passes=TIMING_PASSES
+            )
             b_e2e, _ = read_timed(model, broken_photos)
             b_given, _ = read_timed(model, broken_photos, boxes=boxes)
             r_e2e = summarise(e2e, texts, boxes)
@@ -622,7 +644,12 @@ def targets_table(region, summary, best_tess, report, quick):
         f">= {BROKEN_TOP5_RATIO}",
         ratio_t >= BROKEN_TOP5_RATIO,
     )
-    line("ms per photo, one core", f"{ms:.0f}", f"<= {TARGET_MS:.0f}", ms <= TARGET_MS)
+    line(
+        f"ms per photo, one core (best of {TIMING_PASSES})",
+        f"{ms:.0f}",
+        f"<= {TARGET_MS:.0f}",
+        ms <= TARGET_MS,
+    )
     if best_tess:
         t_exact, t_char = ISSUE_TESSERACT[region]
         report(
@@ -777,7 +804,8 @@ def main(argv=None):
     report(
         f"data: {data_home / 'plates' / 'openalpr'}; {N_FOLDS}-fold KFold "
         "(shuffle, random_state=0); PlateReader(random_state=0, n_jobs=2) fitted "
-        "on each fold's training photos, texts and true boxes, read with n_jobs=1"
+        "on each fold's training photos, texts and true boxes, read with n_jobs=1; "
+        f"ms/photo: the best of {TIMING_PASSES} reads of a fold's clean photos"
     )
     report(
         f"broken plates: 1 or 2 characters in the true box, damage_characters "
