@@ -324,9 +324,13 @@ TIMING_PASSES = 3
 def read_timed(reader, photos, boxes=None, passes=1):
     """The reader's plates for ``photos``, and its seconds a photo: the least
     over ``passes`` reads of them all (the readings of each pass must be the
-    same). On the 2-core benchmark machine one US fold's reader read its 44
-    photos in 126 to 155 ms a photo over four passes in a row, nothing else
-    running: one pass times the machine's moment as much as the reader."""
+    same, boxes and readings). On the 2-core benchmark machine one US fold's
+    reader (with either of two restorers) read its 44 photos in 126 to 155 ms
+    a photo over 8 passes in a row, nothing else running: one pass times the
+    machine's moment as much as the reader."""
+    if passes < 1:
+        msg = f"passes must be at least 1; got {passes}."
+        raise ValueError(msg)
     from platevision.exceptions import PlateNotFoundWarning
 
     plates, times = None, []
@@ -338,8 +342,8 @@ def read_timed(reader, photos, boxes=None, passes=1):
             times.append((time.perf_counter() - start) / max(1, len(photos)))
             if plates is None:
                 plates = again
-            elif [[p.readings for p in ps] for ps in again] != [
-                [p.readings for p in ps] for ps in plates
+            elif [[(p.box, p.readings) for p in ps] for ps in again] != [
+                [(p.box, p.readings) for p in ps] for ps in plates
             ]:
                 msg = "the reader read the same photos differently twice"
                 raise RuntimeError(msg)
