@@ -323,17 +323,21 @@ TIMING_PASSES = 3
 
 def read_timed(reader, photos, boxes=None, passes=1):
     """The reader's plates for ``photos``, and its seconds a photo: the least
-    over ``passes`` reads of them all (the readings of each pass must be the
-    same, boxes and readings). On the 2-core benchmark machine one US fold's
-    reader (with either of two restorers) read its 44 photos in 126 to 155 ms
-    a photo over 8 passes in a row, nothing else running: one pass times the
-    machine's moment as much as the reader."""
+    over ``passes`` reads of them all, each of which must find the same boxes
+    and readings. On the 2-core benchmark machine one US fold's reader (with
+    either of two restorers) read its 44 photos in 126 to 155 ms a photo over
+    8 passes in a row, nothing else running: one pass times the machine's
+    moment as much as the reader."""
+    from platevision.exceptions import PlateNotFoundWarning
+
     if passes < 1:
         msg = f"passes must be at least 1; got {passes}."
         raise ValueError(msg)
-    from platevision.exceptions import PlateNotFoundWarning
 
-    plates, times = None, []
+    def outcome(found):
+        return [[(p.box, p.readings) for p in plates] for plates in found]
+
+    plates, first, times = None, None, []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PlateNotFoundWarning)
         for _ in range(passes):
@@ -341,10 +345,8 @@ def read_timed(reader, photos, boxes=None, passes=1):
             again = reader.read(photos, boxes=boxes)
             times.append((time.perf_counter() - start) / max(1, len(photos)))
             if plates is None:
-                plates = again
-            elif [[(p.box, p.readings) for p in ps] for ps in again] != [
-                [(p.box, p.readings) for p in ps] for ps in plates
-            ]:
+                plates, first = again, outcome(again)
+            elif outcome(again) != first:
                 msg = "the reader read the same photos differently twice"
                 raise RuntimeError(msg)
     return plates, min(times)
