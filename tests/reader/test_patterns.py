@@ -193,6 +193,27 @@ def test_an_emblem_between_the_letters_and_the_digits_is_left_out():
         assert row.replace("X", "") not in [text for text, _, _ in readings]
 
 
+def test_a_seal_at_a_separator_is_left_out():
+    # A German plate: the district's letters, two seals, more letters, digits.
+    # The seals sit between two groups of letters, where only the pattern's
+    # separator marks a group's end.
+    proba = _row("FLMXIJ500")
+    proba[3] = 1.0 / len(CLASSES)  # the seals: like no character
+    readings, _ = decode_row(proba, CLASSES, parse_patterns("LLL LLDDD"))
+    text, _, blobs = readings[0]
+    assert (text, blobs) == ("FLM IJ500", (0, 1, 2, 4, 5, 6, 7, 8))
+    # Without the separator the pattern has no group's end there: a letter at
+    # an end of the row is left out instead, never the seals.
+    readings, _ = decode_row(proba, CLASSES, parse_patterns("LLLLLDDD"))
+    assert "FLMIJ500" not in [text for text, _, _ in readings]
+    # A separator at either end of a pattern is no place for a blob between
+    # groups.
+    proba = _row("FXLMIJ500")
+    proba[1] = 1.0 / len(CLASSES)
+    readings, _ = decode_row(proba, CLASSES, parse_patterns("-LLLLLDDD-"))
+    assert "-FLMIJ500-" not in [text for text, _, _ in readings]
+
+
 def test_too_few_blobs_give_no_reading():
     readings, evidence = decode_row(_row("AB12"), CLASSES, parse_patterns("br"))
     assert readings == []
@@ -327,7 +348,9 @@ def test_rank_choices_are_those_that_can_be_among_the_best(m, n_best, count):
 @given(
     st.integers(1, 4),
     st.integers(0, 2**32 - 1),
-    st.sampled_from(["LLD", "L?D", "[AB]D?", r"[AB]+1", ("DL", "LLD", "L1?")]),
+    st.sampled_from(
+        ["LLD", "L?D", "[AB]D?", r"[AB]+1", ("DL", "LLD", "L1?"), ("L L", "D-?D")]
+    ),
     st.sampled_from(["alike", "weighted", "one left out"]),
 )
 def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
@@ -335,7 +358,7 @@ def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
     probabilities (each pattern weighted by its prior), enumerated here string
     by string over every set of blobs a pattern may read: consecutive ones, or
     (not a regular expression) with the blob between two groups of letters and
-    digits left out."""
+    digits, or at a separator, left out."""
     from itertools import combinations, product
     from unittest import mock
 
@@ -362,13 +385,16 @@ def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
             else ""
             for p in pattern.positions or ()
         ]
+        separators = {i for i, _ in pattern.separators}
         for m in (m for m in lengths if m <= n):
             taken = [c for c in combinations(range(n), m) if c[-1] - c[0] == m - 1]
             for c in combinations(range(n), m):  # a blob left out between groups
                 gaps = [j for j in range(1, m) if c[j] - c[j - 1] == 2]
                 if pattern.regex is None and c[-1] - c[0] == m and len(gaps) == 1:
                     j = gaps[0]
-                    if kinds[j - 1] and kinds[j] and kinds[j - 1] != kinds[j]:
+                    if (
+                        kinds[j - 1] and kinds[j] and kinds[j - 1] != kinds[j]
+                    ) or j in separators:
                         taken.append(c)
             for blobs, ks in product(taken, product(range(4), repeat=m)):
                 text = "".join(classes[k] for k in ks)
@@ -390,7 +416,7 @@ def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
         )
     expected = sorted(weights.items(), key=lambda item: -item[1])
     assert len(readings) == len(expected)
-    got = dict((text, p) for text, p, _ in readings)
+    got = dict((plain_text(text), p) for text, p, _ in readings)
     for text, weight in expected:
         assert got[text] == pytest.approx(weight / total, rel=1e-9, abs=1e-15)
 

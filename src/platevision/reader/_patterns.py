@@ -538,7 +538,9 @@ def _beam(
 @lru_cache(maxsize=512)
 def _group_starts(pattern: PlatePattern) -> tuple[int, ...]:
     """The positions of a fixed pattern where a group of letters gives way to
-    digits or digits to letters (3 in ``LLLDDDD``; none in ``?????``)."""
+    digits or digits to letters (3 in ``LLLDDDD``; none in ``?????``), or where
+    the pattern has a separator (3 in ``LLL LLDDD`` too: a German plate's seals
+    stand there, between two groups of letters)."""
     kinds = []
     for allowed in pattern.positions or ():
         if allowed is not None and allowed <= _LETTER_SET:
@@ -547,19 +549,22 @@ def _group_starts(pattern: PlatePattern) -> tuple[int, ...]:
             kinds.append("D")
         else:
             kinds.append("")
-    return tuple(
+    starts = {
         j
         for j in range(1, len(kinds))
         if kinds[j - 1] and kinds[j] and kinds[j - 1] != kinds[j]
-    )
+    }
+    starts.update(i for i, _ in pattern.separators if 0 < i < len(kinds))
+    return tuple(sorted(starts))
 
 
 def _runs_of(pattern: PlatePattern, n: int) -> list[tuple[int, ...]]:
     """The blobs (indices, left to right) each reading of a row of ``n`` blobs
     by ``pattern`` takes: every run of consecutive blobs of the pattern's
     length, and for a pattern (not a regular expression) every run one blob
-    longer whose blob between two groups (letters then digits, or digits then
-    letters) is left out: a state's emblem, a dash or a sticker there."""
+    longer whose blob between two groups (letters then digits, digits then
+    letters, or either side of one of the pattern's separators) is left out: a
+    state's emblem, a dash, a sticker or a seal there."""
     if pattern.length is None:
         return [
             tuple(range(a, a + m)) for m in range(1, n + 1) for a in range(n - m + 1)
@@ -681,9 +686,10 @@ def decode_row(
 
     Every pattern is tried on every run of consecutive blobs of its length, and
     (a pattern, not a regular expression) on every run one blob longer whose
-    blob between two of its groups of letters and digits is left out; blobs
-    left out cost ``skip_cost`` nats each (a row may hold a bolt or a logo at
-    its ends, a state's emblem or a dash between the letters and the digits).
+    blob between two of its groups of letters and digits, or at one of its
+    separators, is left out; blobs left out cost ``skip_cost`` nats each (a row
+    may hold a bolt or a logo at its ends, a state's emblem or a dash between
+    the letters and the digits, a seal at a separator).
     A text's probability sums over the patterns and runs that give it, each
     pattern weighted by its prior (``weights``, normalised; None: all alike),
     over the total probability of all texts the patterns allow.

@@ -395,7 +395,9 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
     skip_cost : float, default=2.0
         Cost, in nats, of leaving a blob of a row unread: at the row's ends (a
         bolt, a logo, a piece of the frame), or between two groups of a
-        pattern's letters and digits (a state's emblem, a dash, a sticker).
+        pattern's letters and digits (a state's emblem, a dash, a sticker) or
+        at one of its separators (``'LLL LLDDD'``: a seal between the groups
+        of letters).
     min_evidence : float, default=-2.5
         Rows that read worse than this are not plates: the log-probability per
         character of the row's best pattern, its prior included (-2.5 is a
