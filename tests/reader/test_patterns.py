@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from platevision.reader import REGION_PATTERNS, shape_of
 from platevision.reader._patterns import (
+    _group_starts,
     decode_row,
     learned_patterns,
     parse_patterns,
@@ -185,33 +186,45 @@ def test_an_emblem_between_the_letters_and_the_digits_is_left_out():
     readings, _ = decode_row(proba, CLASSES, parse_patterns("LLLDDDD"))
     text, _, blobs = readings[0]
     assert (text, blobs) == ("ABC1234", (0, 1, 2, 4, 5, 6, 7))
-    # Only between two groups: not inside one, and not two blobs.
-    for row, pattern in (("ABXC1234", "LLLDDDD"), ("ABXX123", "LLDDD")):
-        proba = _row(row)
-        proba[row.index("X") : row.rindex("X") + 1] = 1.0 / len(CLASSES)
-        readings, _ = decode_row(proba, CLASSES, parse_patterns(pattern))
-        assert row.replace("X", "") not in [text for text, _, _ in readings]
+    # Inside a group too, at three times the cost (a mark that looks like an
+    # 8, unlike any letter); never two blobs.
+    proba = _row("A8BC1234")
+    readings, _ = decode_row(proba, CLASSES, parse_patterns("LLLDDDD"))
+    text, p_inside, blobs = readings[0]
+    assert (text, blobs) == ("ABC1234", (0, 2, 3, 4, 5, 6, 7))
+    proba = _row("ABC81234")
+    readings, _ = decode_row(proba, CLASSES, parse_patterns("LLLDDDD"))
+    assert readings[0][0] == "ABC1234"
+    assert readings[0][1] > p_inside
+    proba = _row("ABXX123")
+    proba[2:4] = 1.0 / len(CLASSES)
+    readings, _ = decode_row(proba, CLASSES, parse_patterns("LLDDD"))
+    assert "AB123" not in [text for text, _, _ in readings]
 
 
 def test_a_seal_at_a_separator_is_left_out():
     # A German plate: the district's letters, two seals, more letters, digits.
     # The seals sit between two groups of letters, where only the pattern's
     # separator marks a group's end.
-    proba = _row("FLMXIJ500")
-    proba[3] = 1.0 / len(CLASSES)  # the seals: like no character
+    proba = _row("FLM8IJ500")  # two seals, one above the other: like an 8
     readings, _ = decode_row(proba, CLASSES, parse_patterns("LLL LLDDD"))
     text, _, blobs = readings[0]
     assert (text, blobs) == ("FLM IJ500", (0, 1, 2, 4, 5, 6, 7, 8))
-    # Without the separator the pattern has no group's end there: a letter at
-    # an end of the row is left out instead, never the seals.
+    # Without the separator the seals are inside a group of letters: left out
+    # at three times the cost, so the text is less probable.
+    with_separator = readings[0][1]
     readings, _ = decode_row(proba, CLASSES, parse_patterns("LLLLLDDD"))
-    assert "FLMIJ500" not in [text for text, _, _ in readings]
-    # A separator at either end of a pattern is no place for a blob between
-    # groups.
-    proba = _row("FXLMIJ500")
-    proba[1] = 1.0 / len(CLASSES)
-    readings, _ = decode_row(proba, CLASSES, parse_patterns("-LLLLLDDD-"))
-    assert "-FLMIJ500-" not in [text for text, _, _ in readings]
+    assert readings[0][0] == "FLMIJ500"
+    assert readings[0][1] < with_separator
+    # Where groups end: between letters and digits, and at separators other
+    # than at the pattern's ends.
+    for pattern, starts in (
+        ("LLL LLDDD", (3, 5)),
+        ("-LLLLLDDD-", (5,)),
+        ("LL-DDD-LL", (2, 5)),
+        ("?? ??", (2,)),
+    ):
+        assert _group_starts(parse_patterns(pattern)[0]) == starts
 
 
 def test_too_few_blobs_give_no_reading():
@@ -357,8 +370,9 @@ def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
     """With room for every string, the readings are the patterns' exact text
     probabilities (each pattern weighted by its prior), enumerated here string
     by string over every set of blobs a pattern may read: consecutive ones, or
-    (not a regular expression) with the blob between two groups of letters and
-    digits, or at a separator, left out."""
+    (not a regular expression) with one blob inside the run left out, charged
+    as one blob left out between two groups of letters and digits or at a
+    separator, as three inside a group."""
     from itertools import combinations, product
     from unittest import mock
 
@@ -388,14 +402,16 @@ def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
         separators = {i for i, _ in pattern.separators}
         for m in (m for m in lengths if m <= n):
             taken = [c for c in combinations(range(n), m) if c[-1] - c[0] == m - 1]
-            for c in combinations(range(n), m):  # a blob left out between groups
+            inside = {}  # one blob left out: inside a group (True) or between
+            for c in combinations(range(n), m):  # one blob left out inside a run
                 gaps = [j for j in range(1, m) if c[j] - c[j - 1] == 2]
                 if pattern.regex is None and c[-1] - c[0] == m and len(gaps) == 1:
                     j = gaps[0]
-                    if (
+                    between = (
                         kinds[j - 1] and kinds[j] and kinds[j - 1] != kinds[j]
-                    ) or j in separators:
-                        taken.append(c)
+                    ) or j in separators
+                    taken.append(c)
+                    inside[c] = not between
             for blobs, ks in product(taken, product(range(4), repeat=m)):
                 text = "".join(classes[k] for k in ks)
                 if pattern.regex is not None:
@@ -405,7 +421,7 @@ def test_readings_are_the_exact_text_probabilities(n, seed, patterns, priors):
                     fits = all(p is None or c in p for p, c in allowed)
                 if fits:
                     w = np.prod(proba[list(blobs), ks])
-                    w *= np.exp(-2.0 * (n - m))
+                    w *= np.exp(-2.0 * (n - m + 2 * inside.get(blobs, False)))
                     w *= pattern_prior
                     if w > 0:
                         weights[text] = weights.get(text, 0.0) + w

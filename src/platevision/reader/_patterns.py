@@ -416,6 +416,9 @@ def _shape_log_q(shape: str, log_q: np.ndarray) -> float:
 
 #: Strings this many nats below the best reading of a row are not listed.
 _NEGLIGIBLE = 30.0
+#: A blob left out inside a group of a pattern's letters or digits costs as
+#: much as this many left out at the row's ends or between two groups.
+_INSIDE_GROUP = 3
 
 
 @lru_cache(maxsize=512)
@@ -558,22 +561,31 @@ def _group_starts(pattern: PlatePattern) -> tuple[int, ...]:
     return tuple(sorted(starts))
 
 
-def _runs_of(pattern: PlatePattern, n: int) -> list[tuple[int, ...]]:
+def _runs_of(pattern: PlatePattern, n: int) -> list[tuple[tuple[int, ...], int]]:
     """The blobs (indices, left to right) each reading of a row of ``n`` blobs
-    by ``pattern`` takes: every run of consecutive blobs of the pattern's
-    length, and for a pattern (not a regular expression) every run one blob
-    longer whose blob between two groups (letters then digits, digits then
-    letters, or either side of one of the pattern's separators) is left out: a
-    state's emblem, a dash, a sticker or a seal there."""
+    by ``pattern`` takes, and how many blobs it is charged for leaving out:
+    every run of consecutive blobs of the pattern's length, and for a pattern
+    (not a regular expression) every run one blob longer with one blob inside
+    it left out. Between two groups (letters then digits, digits then
+    letters, or either side of one of the pattern's separators: a state's
+    emblem, a dash, a sticker or a seal there) the blob left out is charged as
+    one; inside a group as ``_INSIDE_GROUP`` (German plates' seals stand
+    between two groups of letters that texts without separators do not tell
+    apart). Blobs left out at the row's ends are charged one each by the
+    caller, as every blob of the row not read."""
     if pattern.length is None:
         return [
-            tuple(range(a, a + m)) for m in range(1, n + 1) for a in range(n - m + 1)
+            (tuple(range(a, a + m)), 0)
+            for m in range(1, n + 1)
+            for a in range(n - m + 1)
         ]
     m = pattern.length
-    runs = [tuple(range(a, a + m)) for a in range(n - m + 1)]
+    runs = [(tuple(range(a, a + m)), 0) for a in range(n - m + 1)]
+    starts = set(_group_starts(pattern))
     for a in range(n - m):
-        for j in _group_starts(pattern):
-            runs.append(tuple(range(a, a + j)) + tuple(range(a + j + 1, a + m + 1)))
+        for j in range(1, m):
+            blobs = tuple(range(a, a + j)) + tuple(range(a + j + 1, a + m + 1))
+            runs.append((blobs, 0 if j in starts else _INSIDE_GROUP - 1))
     return runs
 
 
@@ -616,23 +628,28 @@ def _runs_planned(
     np.ndarray,
     np.ndarray,
     np.ndarray,
+    np.ndarray,
     list[tuple[tuple[int, bool], np.ndarray, np.ndarray, np.ndarray | None]],
 ]:
     """Every run of blobs of a row of ``n`` the patterns can read (pattern by
     pattern, left to right, a pattern of prior 0 none), each run's prior and
-    length, which runs are a pattern's (not a regular expression's), the distinct sets
-    of classes the patterns' positions allow (n_sets, n_classes), and the runs
+    length, how many blobs more than those it leaves out it is charged for
+    (see :func:`_runs_of`), which runs are a pattern's (not a regular
+    expression's), the distinct sets of classes the patterns' positions allow
+    (n_sets, n_classes), and the runs
     by length and kind: their indices, blobs, and the set each position allows
     (None for a regular expression). Kept: they are the same for every row of
     ``n`` blobs a reader reads."""
     runs: list[tuple[PlatePattern, tuple[int, ...]]] = []
     run_prior: list[float] = []
+    run_extra: list[int] = []
     for pattern, pattern_prior in zip(patterns, priors, strict=True):
         if pattern_prior <= 0:
             continue
         found = _runs_of(pattern, n)
-        runs.extend((pattern, blobs) for blobs in found)
+        runs.extend((pattern, blobs) for blobs, _ in found)
         run_prior.extend([pattern_prior] * len(found))
+        run_extra.extend(extra for _, extra in found)
     groups: dict[tuple[int, bool], list[int]] = {}
     for r, (pattern, blobs) in enumerate(runs):
         groups.setdefault((len(blobs), pattern.regex is not None), []).append(r)
@@ -660,17 +677,19 @@ def _runs_planned(
         plan.append(((m, is_regex), np.array(members), taken, kinds))
     prior = np.asarray(run_prior, dtype=float)
     lengths = np.array([len(blobs) for _, blobs in runs], dtype=np.intp)
+    extra = np.asarray(run_extra, dtype=np.intp)
     fixed = np.array([pattern.regex is None for pattern, _ in runs], dtype=bool)
     allowed = np.array(rows, dtype=bool).reshape(len(rows), len(classes))
     for array in (
         prior,
         lengths,
+        extra,
         fixed,
         allowed,
         *(a for p in plan for a in p[1:] if a is not None),
     ):
         array.setflags(write=False)  # shared by every call: never changed
-    return runs, prior, lengths, fixed, allowed, plan
+    return runs, prior, lengths, extra, fixed, allowed, plan
 
 
 def decode_row(
@@ -685,11 +704,13 @@ def decode_row(
     """The most probable plate texts of a row of character probabilities.
 
     Every pattern is tried on every run of consecutive blobs of its length, and
-    (a pattern, not a regular expression) on every run one blob longer whose
-    blob between two of its groups of letters and digits, or at one of its
-    separators, is left out; blobs left out cost ``skip_cost`` nats each (a row
+    (a pattern, not a regular expression) on every run one blob longer with one
+    blob inside it left out. Blobs left out cost ``skip_cost`` nats each (a row
     may hold a bolt or a logo at its ends, a state's emblem or a dash between
-    the letters and the digits, a seal at a separator).
+    its letters and its digits, a seal at a separator); one left out inside a
+    group of letters or of digits costs ``_INSIDE_GROUP`` times that (a German
+    plate's seals between two groups of letters, where texts without
+    separators do not show a group's end).
     A text's probability sums over the patterns and runs that give it, each
     pattern weighted by its prior (``weights``, normalised; None: all alike),
     over the total probability of all texts the patterns allow.
@@ -707,12 +728,12 @@ def decode_row(
     log_p = np.log(np.clip(proba, 1e-12, 1.0))
     classes = tuple(str(c) for c in classes)
     priors = _pattern_priors(weights, len(patterns))
-    runs, prior, lengths, fixed, allowed, plan = _runs_planned(
+    runs, prior, lengths, extra, fixed, allowed, plan = _runs_planned(
         tuple(patterns), tuple(priors.tolist()), n, classes
     )
     if not runs:
         return [], -np.inf
-    skip_nats = skip_cost * (n - lengths)
+    skip_nats = skip_cost * (n - lengths + extra)
     skipped = np.exp(-skip_nats)
     log_prior = np.log(prior) - skip_nats
     # A pattern's position reads a blob's classes of one set: each blob read

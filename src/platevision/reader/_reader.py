@@ -397,7 +397,10 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         bolt, a logo, a piece of the frame), or between two groups of a
         pattern's letters and digits (a state's emblem, a dash, a sticker) or
         at one of its separators (``'LLL LLDDD'``: a seal between the groups
-        of letters).
+        of letters). One blob inside a group costs three times as much: a
+        German plate's seals between its two groups of letters, where a
+        pattern without separators (``'LLLLLDDD'``) does not tell the groups
+        apart.
     min_evidence : float, default=-2.5
         Rows that read worse than this are not plates: the log-probability per
         character of the row's best pattern, its prior included (-2.5 is a
