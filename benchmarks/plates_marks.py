@@ -7,7 +7,8 @@ at the left end holds the EU's stars and a country code; a German plate has two
 round seals, one above the other, between the district's letters and the rest
 (``FLM [seals] IJ 500``, written ``FLMIJ500`` without separators). This script
 draws both on :func:`~platevision.datasets.make_plates` photos (pattern ``" LLL
-LLDDD"``: the leading space leaves room for the band; 360 x 480 pixels):
+  LLDDD"``, 360 x 480 pixels: the leading space leaves room for the band, the
+two spaces after the district's letters, a character wide, for the seals):
 
 - the band: a field at a quarter of the plate's grey, a ring of 12 light dots
   and a light country code;
@@ -18,8 +19,9 @@ A reader (``PlateReader(patterns=..., random_state=0, n_jobs=2)``) is fitted on
 60 photos with the band, without seals (a front plate) and with them (a rear
 one), once with the pattern written with its separator (``'LLL LLDDD'``) and
 once without (``'LLLLLDDD'``), and reads 40 other photos with the band, without
-seals and with them: exact and top-5 accuracy (the letters and digits read),
-and how many training photos ``fit`` cut into characters.
+seals and with them, end to end (without their boxes): exact and top-5
+accuracy (the letters and digits read), and how many training photos ``fit``
+cut into characters.
 
 ``--save`` writes the report to ``benchmarks/results/plates_marks.txt``.
 """
@@ -82,6 +84,9 @@ def photos(n, seed, seals):
             middle = image[int(y + 0.3 * h) : int(y + 0.7 * h), x1 : x + w - frame]
             ink = np.flatnonzero(middle.min(axis=0) < 0.5 * paper) + x1
             runs = np.split(ink, np.flatnonzero(np.diff(ink) > 1) + 1)
+            if len(runs) < 2:
+                msg = f"photo {len(out)} of random_state={seed}: no gap for the seals"
+                raise RuntimeError(msg)
             left, right = max(
                 ((a[-1], b[0]) for a, b in zip(runs[:-1], runs[1:], strict=True)),
                 key=lambda gap: gap[1] - gap[0],

@@ -362,6 +362,7 @@ def test_rank_choices_are_those_that_can_be_among_the_best(m, n_best, count):
     st.integers(1, 4),
     st.integers(0, 2**32 - 1),
     st.sampled_from(
+        # ("L L", "D-?D"): separators, one of them beside a wildcard position
         ["LLD", "L?D", "[AB]D?", r"[AB]+1", ("DL", "LLD", "L1?"), ("L L", "D-?D")]
     ),
     st.sampled_from(["alike", "weighted", "one left out"]),

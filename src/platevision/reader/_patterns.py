@@ -414,9 +414,10 @@ def _shape_log_q(shape: str, log_q: np.ndarray) -> float:
     return float(sum(log_q[i, "LD".index(c)] for i, c in enumerate(shape)))
 
 
-#: Strings this many nats below the best reading of a row are not listed: they
-#: weigh less than e^-15 (3e-7) of it. (30 listed strings of runs that cannot
-#: change a probability printed to 6 decimals, and took a third of decoding.)
+#: Strings of a run whose best string is more than this many nats below the
+#: row's best are not listed: they weigh less than e^-15 (3e-7) of it. (At 30,
+#: decoding listed strings that cannot change a probability printed to 6
+#: decimals, and spent a third of its time on them.)
 _NEGLIGIBLE = 15.0
 #: A blob left out inside a group of a pattern's letters or digits costs as
 #: much as this many left out at the row's ends or between two groups.
@@ -565,16 +566,16 @@ def _group_starts(pattern: PlatePattern) -> tuple[int, ...]:
 
 def _runs_of(pattern: PlatePattern, n: int) -> list[tuple[tuple[int, ...], int]]:
     """The blobs (indices, left to right) each reading of a row of ``n`` blobs
-    by ``pattern`` takes, and how many blobs it is charged for leaving out:
-    every run of consecutive blobs of the pattern's length, and for a pattern
-    (not a regular expression) every run one blob longer with one blob inside
-    it left out. Between two groups (letters then digits, digits then
-    letters, or either side of one of the pattern's separators: a state's
-    emblem, a dash, a sticker or a seal there) the blob left out is charged as
-    one; inside a group as ``_INSIDE_GROUP`` (German plates' seals stand
-    between two groups of letters that texts without separators do not tell
-    apart). Blobs left out at the row's ends are charged one each by the
-    caller, as every blob of the row not read."""
+    by ``pattern`` takes, and how many blobs more than it leaves out it is
+    charged for: every run of consecutive blobs of the pattern's length, and
+    for a pattern (not a regular expression) every run one blob longer with
+    one blob inside it left out. The caller charges every blob of the row not
+    read as one (at the row's ends, or between two groups: letters then
+    digits, digits then letters, or either side of one of the pattern's
+    separators, where a state's emblem, a dash, a sticker or a seal stands);
+    one left out inside a group is charged ``_INSIDE_GROUP - 1`` more (German
+    plates' seals stand between two groups of letters that texts without
+    separators do not tell apart)."""
     if pattern.length is None:
         return [
             (tuple(range(a, a + m)), 0)
