@@ -30,7 +30,6 @@ import argparse
 import os
 import sys
 import time
-import warnings
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -39,7 +38,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import plates  # noqa: E402  (started, ROOT)
+import plates  # noqa: E402  (started, ROOT, read_timed, summarise, scores)
 import restorer as house  # noqa: E402  (the house helpers: report, progress)
 
 RESULTS = plates.ROOT / "benchmarks" / "results" / "plates_marks.txt"
@@ -102,15 +101,18 @@ def photos(n, seed, seals):
 
 
 def scores(reader, images, texts):
+    """Exact and top-5 accuracy of ``reader`` on ``images``, as
+    ``benchmarks/plates.py`` scores them, the texts read compared by their
+    letters and digits (a pattern with a separator writes ``FLM IJ500``)."""
     from platevision.reader._patterns import plain_text
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # photos where no plate is found
-        found = reader.read(images)
-    read = [[plain_text(t) for t, _ in p[0].readings[:5]] if p else [] for p in found]
-    exact = np.mean([bool(r) and r[0] == t for r, t in zip(read, texts, strict=True)])
-    top5 = np.mean([t in r for r, t in zip(read, texts, strict=True)])
-    return exact, top5
+    found, _ = plates.read_timed(reader, images)
+    rows = plates.summarise(found, texts)
+    for row in rows:
+        row["pred"] = plain_text(row["pred"])
+        row["topn"] = [plain_text(text) for text in row["topn"]]
+    figures = plates.scores(rows)
+    return figures["exact"], figures["top5"]
 
 
 def main(argv=None):
