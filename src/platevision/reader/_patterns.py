@@ -17,7 +17,7 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -619,30 +619,40 @@ def _text_of(key: int, classes: tuple[str, ...]) -> str:
     return "".join(text)
 
 
+class _RunPlan(NamedTuple):
+    """The runs of blobs the patterns can read in a row of ``n`` blobs, made
+    by :func:`_runs_planned`. Arrays are per run unless said otherwise."""
+
+    #: (pattern, blobs) of every run, pattern by pattern, left to right.
+    runs: list[tuple[PlatePattern, tuple[int, ...]]]
+    #: The prior of the run's pattern.
+    prior: np.ndarray
+    #: How many blobs the run reads.
+    lengths: np.ndarray
+    #: How many blobs more than those it leaves out it is charged for
+    #: (see :func:`_runs_of`).
+    extra: np.ndarray
+    #: Whether the run is a pattern's (not a regular expression's).
+    fixed: np.ndarray
+    #: The distinct sets of classes the patterns' positions allow
+    #: (n_sets, n_classes), bool.
+    allowed: np.ndarray
+    #: The runs by (length, is_regex): their indices, their blobs
+    #: (n_members, length) and the set each position allows (None for a
+    #: regular expression).
+    groups: list[tuple[tuple[int, bool], np.ndarray, np.ndarray, np.ndarray | None]]
+
+
 @lru_cache(maxsize=64)
 def _runs_planned(
     patterns: tuple[PlatePattern, ...],
     priors: tuple[float, ...],
     n: int,
     classes: tuple[str, ...],
-) -> tuple[
-    list[tuple[PlatePattern, tuple[int, ...]]],
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    list[tuple[tuple[int, bool], np.ndarray, np.ndarray, np.ndarray | None]],
-]:
-    """Every run of blobs of a row of ``n`` the patterns can read (pattern by
-    pattern, left to right, a pattern of prior 0 none), each run's prior and
-    length, how many blobs more than those it leaves out it is charged for
-    (see :func:`_runs_of`), which runs are a pattern's (not a regular
-    expression's), the distinct sets of classes the patterns' positions allow
-    (n_sets, n_classes), and the runs
-    by length and kind: their indices, blobs, and the set each position allows
-    (None for a regular expression). Kept: they are the same for every row of
-    ``n`` blobs a reader reads."""
+) -> _RunPlan:
+    """Every run of blobs of a row of ``n`` the patterns can read (a pattern
+    of prior 0 none), planned for :func:`decode_row`: see :class:`_RunPlan`.
+    Kept: it is the same for every row of ``n`` blobs a reader reads."""
     runs: list[tuple[PlatePattern, tuple[int, ...]]] = []
     run_prior: list[float] = []
     run_extra: list[int] = []
@@ -692,7 +702,7 @@ def _runs_planned(
         *(a for p in plan for a in p[1:] if a is not None),
     ):
         array.setflags(write=False)  # shared by every call: never changed
-    return runs, prior, lengths, extra, fixed, allowed, plan
+    return _RunPlan(runs, prior, lengths, extra, fixed, allowed, plan)
 
 
 def decode_row(
