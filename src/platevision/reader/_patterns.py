@@ -638,9 +638,9 @@ class _RunPlan(NamedTuple):
     #: (n_sets, n_classes), bool.
     allowed: np.ndarray
     #: The runs by (length, is_regex): their indices, their blobs
-    #: (n_members, length) and the set each position allows (None for a
-    #: regular expression).
-    groups: list[tuple[tuple[int, bool], np.ndarray, np.ndarray, np.ndarray | None]]
+    #: (n_members, length) and, per position, the index of its set in
+    #: ``allowed`` (n_members, length; None for a regular expression).
+    plan: list[tuple[tuple[int, bool], np.ndarray, np.ndarray, np.ndarray | None]]
 
 
 @lru_cache(maxsize=64)

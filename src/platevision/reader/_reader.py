@@ -457,8 +457,9 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         BR photos, 0.5 (the default before) -> 0.75 -> 1: US clean 156 / 167
         -> 156 / 168 -> 156 / 168, broken 127 / 149 -> 128 / 152 -> 126 /
         153; BR clean 110 / 110 -> 110 / 111 -> 110 / 111, broken 100 / 106
-        at all three. Against 0 (an earlier ranking and readers): US top-5
-        149 -> 153 at 0.5, broken 109 -> 118.
+        at all three. 1 was chosen for its scale, not for these counts.
+        Against 0 (an earlier ranking and readers): US top-5 149 -> 153 at
+        0.5, broken 109 -> 118.
     reading_temperature : float, default=0.7
         How sure a plate's readings are, from 0.001 to 1000. Their
         probabilities are raised to the power ``1 / reading_temperature`` and
@@ -471,17 +472,18 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         right are rarely wrong, even at 0.9 or 0.95 each. On the OpenALPR
         photos, the readers of 5 folds, end to end (the best reading's
         probability, 0 for a photo read as nothing, against whether it is the
-        text; ECE over 15 bins), ``row_temperature=1``: with 1, US clean
-        plates had a mean 0.51 for an accuracy of 0.70 (ECE 0.201) and broken
-        ones 0.41 for 0.57 (0.172); BR 0.78 for 0.96 (0.193) and 0.71 for
-        0.88 (0.176). 0.7 gives 0.66 (ECE 0.081), 0.54 (0.112), 0.90 (0.080)
-        and 0.83 (0.080). The temperature that gives the true texts of the US
-        photos the most probability (their log loss, a text not listed given
-        what the listed leave) is 0.72, rounded down to 0.7; so the US
-        figures are of the photos it was chosen on, and BR's are held out
-        (BR's own would be 0.65). The 5 readings listed (``n_readings``) were
-        what it was chosen with. (With ``row_temperature=0.5``, the default
-        before, it was 0.85.) 1 gives the probabilities as decoded (as readers
+        text; ECE over 15 bins), at ``row_temperature=1``:
+        ``reading_temperature=1`` gave US clean plates a mean 0.51 for an
+        accuracy of 0.70 (ECE 0.201) and broken ones 0.41 for 0.57 (0.172); BR
+        0.78 for 0.96 (0.193) and 0.71 for 0.88 (0.176). 0.7 gives 0.66 (ECE
+        0.081), 0.54 (0.112), 0.90 (0.080) and 0.83 (0.080). The temperature
+        that gives the true texts of the US photos the most probability (their
+        log loss, a text not listed given what the listed leave) is 0.72,
+        rounded down to 0.7; so the US figures are of the photos it was chosen
+        on, and BR's are held out (BR's own would be 0.65). The 5 readings
+        listed (``n_readings``) were what it was chosen with. (With
+        ``row_temperature=0.5``, the default before, the optimum was 0.87 and
+        the default 0.85.) 1 gives the probabilities as decoded (as readers
         saved before this parameter).
     max_rows_read : int, default=12
         Most candidate rows read per photo (reading is what costs): those the
