@@ -42,3 +42,28 @@ def test_damage_found_is_the_clustered_disagreement_and_costs_a_flat_price():
     np.testing.assert_allclose(costs[1, 0], DAMAGE_COST * 9 / prototype.size)
     np.testing.assert_allclose(costs[2, 0], 1.0 / prototype.size)
     np.testing.assert_array_equal(best, 0)
+
+
+def test_damage_found_goes_one_way_the_other_side_is_a_mismatch():
+    prototype = np.zeros(SHAPE)
+    prototype[:, 2:4] = 1.0  # a stem
+    gap = np.zeros(SHAPE, dtype=bool)
+    gap[0:4, 2:4] = True  # 8 pixels of the stem taken away
+    big_blot = np.zeros(SHAPE, dtype=bool)
+    big_blot[5:8, 5:8] = True  # 9 pixels of ink added
+    small_blot = np.zeros(SHAPE, dtype=bool)
+    small_blot[6:8, 5:7] = True  # 4 pixels of ink added
+    tiles = []
+    for blot in (big_blot, small_blot):
+        tile = prototype.copy()
+        tile[gap] = 0.0
+        tile[blot] = 1.0
+        tiles.append(tile)
+    costs, _, masks = _costs(tiles, [prototype])
+    masks = masks[:, 0].reshape(-1, *SHAPE)
+    # More ink added than taken away: the blot is the damage, the gap a mismatch.
+    np.testing.assert_array_equal(masks[0], big_blot)
+    np.testing.assert_allclose(costs[0, 0], (9 * DAMAGE_COST + 8) / prototype.size)
+    # More taken away than added: the gap is the damage, the blot a mismatch.
+    np.testing.assert_array_equal(masks[1], gap)
+    np.testing.assert_allclose(costs[1, 0], (8 * DAMAGE_COST + 4) / prototype.size)

@@ -10,6 +10,15 @@ disagreement along stroke edges is what a wrong class or a pixel of
 misalignment leaves. The cost of a class is the lowest cost among its
 prototypes; the mask that prototype implies is the damage found for that
 reading.
+
+Damage is taken to go one way in a reading: it takes ink away (a chip, a
+scratch, paint or a sticker the colour of the plate, fading) or it adds ink
+(dirt, a dark occluder), not both. Of the clustered disagreement, only the
+side with more pixels (ink missing, or ink extra, against the prototype) is
+damage; the other side is a mismatch and costs its residual. A wrong class
+laid over a tile disagrees both ways (its strokes where the tile has none and
+the tile's where it has none), so it can no longer explain half of that
+away as damage.
 """
 
 from __future__ import annotations
@@ -41,6 +50,19 @@ def _clustered(disagree: np.ndarray) -> np.ndarray:
     total[..., 1:] += column[..., :-1]
     total[..., :-1] += column[..., 1:]
     return total >= int(np.ceil(DENSITY * 9 - 1e-9))
+
+
+def one_way(masks: np.ndarray, extra: np.ndarray) -> np.ndarray:
+    """The damage of ``masks`` on the side with more pixels.
+
+    ``extra`` is True where the tile has more ink than the prototype (ink
+    added), False where it has less (ink taken away); the last axis holds the
+    pixels. Ties keep the ink added.
+    """
+    added = masks & extra
+    n_added = added.sum(axis=-1, keepdims=True)
+    n_taken = masks.sum(axis=-1, keepdims=True) - n_added
+    return np.where(n_added >= n_taken, added, masks & ~extra)
 
 
 def candidate_costs(
@@ -87,11 +109,15 @@ def candidate_costs(
     # float32: half the memory traffic of float64; an elementwise difference and
     # square are exactly rounded, so every platform gets the same residuals.
     tiles = canonical.astype(np.float32)[:, None, None, :]
-    residual = (tiles - bank.astype(np.float32)[proto]) ** 2  # (n, K, Q, P)
+    prototypes = bank.astype(np.float32)[proto]  # (n, K, Q, P)
+    residual = (tiles - prototypes) ** 2
     if known_masks is None:
         disagree = residual > DISAGREE
         spatial = disagree.reshape(*disagree.shape[:-1], *shape)
-        masks = disagree & _clustered(spatial).reshape(disagree.shape)
+        masks = one_way(
+            disagree & _clustered(spatial).reshape(disagree.shape),
+            tiles > prototypes,
+        )
     else:
         masks = np.broadcast_to(known_masks[:, None, None, :], residual.shape)
     residual[masks] = DAMAGE_COST

@@ -173,7 +173,9 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
     *template bank* (prototypes of every character, picked from the training
     tiles) gives *evidence*: the prototype that best explains the tile, where
     clustered disagreement is taken as damage (the mask) and the remaining
-    pixels are compared. When the caller knows the damage (``masks=``), the
+    pixels are compared. Damage goes one way in a reading (ink taken away, or
+    ink added): of the clustered disagreement, the side with fewer pixels is
+    compared as a mismatch. When the caller knows the damage (``masks=``), the
     proposal also reads the tile with the masked pixels filled in by biharmonic
     inpainting from the strokes around them. The proposal and the evidence are
     combined and calibrated on held-out training tiles, so the probabilities
