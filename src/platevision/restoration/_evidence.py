@@ -52,7 +52,7 @@ def _clustered(disagree: np.ndarray) -> np.ndarray:
     return total >= int(np.ceil(DENSITY * 9 - 1e-9))
 
 
-def one_way(masks: np.ndarray, extra: np.ndarray) -> np.ndarray:
+def _one_way(masks: np.ndarray, extra: np.ndarray) -> np.ndarray:
     """The damage of ``masks`` on the side with more pixels.
 
     ``extra`` is True where the tile has more ink than the prototype (ink
@@ -114,7 +114,7 @@ def candidate_costs(
     if known_masks is None:
         disagree = residual > DISAGREE
         spatial = disagree.reshape(*disagree.shape[:-1], *shape)
-        masks = one_way(
+        masks = _one_way(
             disagree & _clustered(spatial).reshape(disagree.shape),
             tiles > prototypes,
         )
