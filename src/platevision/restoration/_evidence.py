@@ -59,10 +59,11 @@ def _one_way(masks: np.ndarray, extra: np.ndarray) -> np.ndarray:
     added), False where it has less (ink taken away); the last axis holds the
     pixels. Ties keep the ink added.
     """
-    added = masks & extra
-    n_added = added.sum(axis=-1, keepdims=True)
-    n_taken = masks.sum(axis=-1, keepdims=True) - n_added
-    return np.where(n_added >= n_taken, added, masks & ~extra)
+    n_added = np.count_nonzero(masks & extra, axis=-1)[..., None]
+    n_damaged = np.count_nonzero(masks, axis=-1)[..., None]
+    # Where added ink is the larger side keep the pixels with ink added, else
+    # those with ink taken away (a few whole-array passes: the arrays are big).
+    return masks & (extra == (2 * n_added >= n_damaged))
 
 
 def candidate_costs(
