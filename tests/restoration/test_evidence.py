@@ -67,3 +67,59 @@ def test_damage_found_goes_one_way_the_other_side_is_a_mismatch():
     # More taken away than added: the gap is the damage, the blot a mismatch.
     np.testing.assert_array_equal(masks[1], gap)
     np.testing.assert_allclose(costs[1, 0], (8 * DAMAGE_COST + 4) / prototype.size)
+
+
+def _stem_with(gap_rows, blot):
+    prototype = np.zeros(SHAPE)
+    prototype[:, 2:4] = 1.0
+    tile = prototype.copy()
+    tile[gap_rows, 2:4] = 0.0
+    tile[blot] = 1.0
+    return prototype, tile
+
+
+def test_one_way_ties_keep_the_ink_added_and_each_reading_chooses_its_own_side():
+    blot = np.zeros(SHAPE, dtype=bool)
+    blot[6:8, 4:8] = True  # 8 pixels added, as many as the gap takes away
+    prototype, tile = _stem_with(slice(0, 4), blot)
+    costs, _, masks = _costs([tile], [prototype])
+    np.testing.assert_array_equal(masks[0, 0].reshape(SHAPE), blot)
+    np.testing.assert_allclose(costs[0, 0], (8 * DAMAGE_COST + 8) / prototype.size)
+    # A second reading whose prototype has much more ink than the tile: its
+    # damage is ink taken away, and the first reading still keeps its blot.
+    wide = tile.copy()
+    wide[8:12, :] = 1.0
+    taken = (wide > tile).reshape(-1)
+    costs, best, masks = candidate_costs(
+        tile.reshape(1, -1),
+        np.zeros(1),
+        None,
+        np.array([[0, 1]]),
+        np.stack([prototype.ravel(), wide.ravel()]),
+        np.zeros(2),
+        np.array([[0], [1]]),
+        SHAPE,
+    )
+    np.testing.assert_array_equal(best, [[0, 1]])
+    np.testing.assert_array_equal(masks[0, 0].reshape(SHAPE), blot)
+    np.testing.assert_array_equal(masks[0, 1], taken)
+
+
+def test_a_known_mask_is_damage_both_ways():
+    blot = np.zeros(SHAPE, dtype=bool)
+    blot[5:8, 5:8] = True
+    prototype, tile = _stem_with(slice(0, 4), blot)
+    known = blot.copy()
+    known[0:4, 2:4] = True
+    costs, _, masks = candidate_costs(
+        tile.reshape(1, -1),
+        np.zeros(1),
+        known.reshape(1, -1),
+        np.zeros((1, 1), dtype=np.intp),
+        prototype.reshape(1, -1),
+        np.zeros(1),
+        np.zeros((1, 1), dtype=np.intp),
+        SHAPE,
+    )
+    np.testing.assert_array_equal(masks[0, 0].reshape(SHAPE), known)
+    np.testing.assert_allclose(costs[0, 0], 17 * DAMAGE_COST / prototype.size)

@@ -3,11 +3,11 @@
 For a tile ``a`` (canonical ink map) and a prototype ``t`` of a candidate class,
 the squared residual ``(a - t) ** 2`` is split in two: pixels where the two
 disagree *in a cluster* (at least ``DENSITY`` of their 3 x 3 neighbourhood
-disagrees too) are taken as damage, masked, and cost a flat ``DAMAGE_COST``
-each; the other pixels are evidence and cost their residual. Clustered
-disagreement is what occluders, chips, scratches and dirt leave; scattered
-disagreement along stroke edges is what a wrong class or a pixel of
-misalignment leaves. The cost of a class is the lowest cost among its
+disagrees too) may be damage (one side of them is, see below): masked, they
+cost a flat ``DAMAGE_COST`` each; the other pixels are evidence and cost their
+residual. Clustered disagreement is what occluders, chips, scratches and dirt
+leave; scattered disagreement along stroke edges is what a wrong class or a
+pixel of misalignment leaves. The cost of a class is the lowest cost among its
 prototypes; the mask that prototype implies is the damage found for that
 reading.
 
@@ -15,7 +15,8 @@ Damage is taken to go one way in a reading: it takes ink away (a chip, a
 scratch, paint or a sticker the colour of the plate, fading) or it adds ink
 (dirt, a dark occluder), not both. Of the clustered disagreement, only the
 side with more pixels (ink missing, or ink extra, against the prototype) is
-damage; the other side is a mismatch and costs its residual. A wrong class
+damage; the other side is a mismatch and costs its residual. The clusters
+are found over both sides at once, before one side is kept. A wrong class
 laid over a tile disagrees both ways (its strokes where the tile has none and
 the tile's where it has none), so it can no longer explain half of that
 away as damage.
