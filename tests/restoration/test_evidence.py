@@ -9,12 +9,12 @@ from platevision.restoration._evidence import DAMAGE_COST, candidate_costs
 SHAPE = (12, 8)
 
 
-def _costs(tiles, bank):
+def _costs(tiles, bank, known=None):
     n = len(tiles)
     return candidate_costs(
         np.reshape(tiles, (n, -1)).astype(float),
         np.zeros(n),
-        None,
+        None if known is None else np.reshape(known, (n, -1)),
         np.zeros((n, 1), dtype=np.intp),  # one candidate: class 0
         np.reshape(bank, (len(bank), -1)).astype(float),
         np.zeros(len(bank)),
@@ -44,9 +44,18 @@ def test_damage_found_is_the_clustered_disagreement_and_costs_a_flat_price():
     np.testing.assert_array_equal(best, 0)
 
 
-def test_damage_found_goes_one_way_the_other_side_is_a_mismatch():
+def _stem_with(gap_rows, blot):
+    """A stem prototype, and a tile of it with ``gap_rows`` of the stem taken
+    away and the ``blot`` of ink added."""
     prototype = np.zeros(SHAPE)
-    prototype[:, 2:4] = 1.0  # a stem
+    prototype[:, 2:4] = 1.0
+    tile = prototype.copy()
+    tile[gap_rows, 2:4] = 0.0
+    tile[blot] = 1.0
+    return prototype, tile
+
+
+def test_damage_found_goes_one_way_the_other_side_is_a_mismatch():
     gap = np.zeros(SHAPE, dtype=bool)
     gap[0:4, 2:4] = True  # 8 pixels of the stem taken away
     big_blot = np.zeros(SHAPE, dtype=bool)
@@ -55,9 +64,7 @@ def test_damage_found_goes_one_way_the_other_side_is_a_mismatch():
     small_blot[6:8, 5:7] = True  # 4 pixels of ink added
     tiles = []
     for blot in (big_blot, small_blot):
-        tile = prototype.copy()
-        tile[gap] = 0.0
-        tile[blot] = 1.0
+        prototype, tile = _stem_with(slice(0, 4), blot)
         tiles.append(tile)
     costs, _, masks = _costs(tiles, [prototype])
     masks = masks[:, 0].reshape(-1, *SHAPE)
@@ -67,15 +74,6 @@ def test_damage_found_goes_one_way_the_other_side_is_a_mismatch():
     # More taken away than added: the gap is the damage, the blot a mismatch.
     np.testing.assert_array_equal(masks[1], gap)
     np.testing.assert_allclose(costs[1, 0], (8 * DAMAGE_COST + 4) / prototype.size)
-
-
-def _stem_with(gap_rows, blot):
-    prototype = np.zeros(SHAPE)
-    prototype[:, 2:4] = 1.0
-    tile = prototype.copy()
-    tile[gap_rows, 2:4] = 0.0
-    tile[blot] = 1.0
-    return prototype, tile
 
 
 def test_one_way_ties_keep_the_ink_added_and_each_reading_chooses_its_own_side():
@@ -111,15 +109,6 @@ def test_a_known_mask_is_damage_both_ways():
     prototype, tile = _stem_with(slice(0, 4), blot)
     known = blot.copy()
     known[0:4, 2:4] = True
-    costs, _, masks = candidate_costs(
-        tile.reshape(1, -1),
-        np.zeros(1),
-        known.reshape(1, -1),
-        np.zeros((1, 1), dtype=np.intp),
-        prototype.reshape(1, -1),
-        np.zeros(1),
-        np.zeros((1, 1), dtype=np.intp),
-        SHAPE,
-    )
+    costs, _, masks = _costs([tile], [prototype], known=[known])
     np.testing.assert_array_equal(masks[0, 0].reshape(SHAPE), known)
     np.testing.assert_allclose(costs[0, 0], 17 * DAMAGE_COST / prototype.size)
