@@ -16,7 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from platevision.datasets import damage_characters, make_plate_characters
 from platevision.exceptions import PlatevisionWarning
-from platevision.restoration import PlateCharacterRestorer, Reading
+from platevision.restoration import PlateCharacterRestorer, Reading, _restorer
 from platevision.restoration._tiles import _percentiles
 from platevision.utils._image import resize_image
 
@@ -240,6 +240,28 @@ def test_mask_errors_name_the_mask(restorer, test_set):
     # One tile's mask passed bare: not taken for 32 masks of 20 pixels.
     with pytest.raises(ValueError, match=r"got one \(32, 20\) array.*\[mask\]"):
         restorer.predict(test_set.images[:1], masks=np.zeros((32, 20), bool))
+
+
+@pytest.mark.parametrize(
+    ("n_tiles", "copies"), [(1, 32), (1_250, 32), (1_251, 31), (3_960, 10), (10**6, 4)]
+)
+def test_auto_augmentation_copies(n_tiles, copies):
+    # 32 copies up to 1,250 tiles; then about 40,000 tiles to learn from, >= 4.
+    assert _restorer._n_copies("auto", n_tiles) == copies
+    assert _restorer._n_copies(7, n_tiles) == 7
+
+
+def test_auto_augmentation_bounds_what_the_proposal_learns_from(train, monkeypatch):
+    n = len(train.target)
+    small = {"hidden_layer_sizes": (16,), "n_proposals": 1, "random_state": 0}
+    # A budget of 6 copies of the training set: each network then learns from
+    # the tiles and 6 damaged copies of each, where n_augment=3 gives 3.
+    monkeypatch.setattr(_restorer, "_AUGMENT_BUDGET", 6 * n)
+    auto = PlateCharacterRestorer(**small).fit(train.images, train.target)
+    assert auto.proposals_[0][0].n_samples_seen_ == 7 * n
+    three = PlateCharacterRestorer(n_augment=3, **small)
+    three.fit(train.images, train.target)
+    assert three.proposals_[0][0].n_samples_seen_ == 4 * n
 
 
 def test_classes_with_a_single_tile_and_alphabets(train):
