@@ -257,8 +257,20 @@ def test_auto_augmentation_bounds_what_the_proposal_learns_from(train, monkeypat
     # A budget of 6 copies of the training set: each network then learns from
     # the tiles and 6 damaged copies of each, where n_augment=3 gives 3.
     monkeypatch.setattr(_restorer, "_AUGMENT_BUDGET", 6 * n)
+    fit_proposal = PlateCharacterRestorer._fit_proposal
+    copies = []
+
+    def counted(self, tiles, y, rng, n_copies):
+        copies.append((len(tiles), n_copies))
+        return fit_proposal(self, tiles, y, rng, n_copies)
+
+    monkeypatch.setattr(PlateCharacterRestorer, "_fit_proposal", counted)
     auto = PlateCharacterRestorer(**small).fit(train.images, train.target)
     assert auto.proposals_[0][0].n_samples_seen_ == 7 * n
+    # The networks the fusion is calibrated with (on about 80 % of the tiles)
+    # learn from as many copies as those kept, not more.
+    assert [c for _, c in copies] == [6, 6]
+    assert copies[0][0] < n == copies[1][0]
     three = PlateCharacterRestorer(n_augment=3, **small)
     three.fit(train.images, train.target)
     assert three.proposals_[0][0].n_samples_seen_ == 4 * n
