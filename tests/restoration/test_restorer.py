@@ -207,6 +207,46 @@ def test_a_mask_over_everything_gives_the_class_prior(restorer, test_set):
     assert proba.max() < 0.1  # near-uniform, and says so
 
 
+def test_a_mask_over_nearly_everything_is_nearly_the_prior(restorer, test_set):
+    # The pixels under a given mask are taken as damaged: a tile with one row
+    # left to read is not read surely, though its masked pixels are clean.
+    tiles = test_set.images[:8]
+    sure = restorer.predict_proba(tiles)
+    assert sure.max(axis=1).min() > 0.5
+    mask = np.ones(tiles[0].shape, bool)
+    mask[0] = False
+    proba = restorer.predict_proba(tiles, masks=[mask] * len(tiles))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert proba.max() < 0.1
+    # A mask as large as the calibration's leaves the probabilities as fused.
+    small = np.zeros(tiles[0].shape, bool)
+    small[: int(0.4 * small.shape[0])] = True
+    fused = restorer.predict_proba(tiles, masks=[small] * len(tiles))
+    np.testing.assert_array_equal(
+        _restorer._towards_prior(fused, np.full(8, small.mean()), sure[0]), fused
+    )
+
+
+def test_probabilities_go_towards_the_prior_as_the_mask_grows():
+    towards_prior = _restorer._towards_prior
+    limit = _restorer._MASKED_CALIBRATED
+    prior = np.array([0.5, 0.3, 0.2])
+    proba = np.tile([0.01, 0.98, 0.01], (6, 1))
+    masked = np.array([0.0, limit, 0.6, 0.8, 0.95, 1.0])
+    out = towards_prior(proba, masked, prior)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
+    np.testing.assert_allclose(out[:2], proba[:2])
+    np.testing.assert_allclose(out[-1], prior)
+    assert np.all(np.diff(out[1:, 1]) < 0)  # less sure the more is masked
+    assert np.all(out[2:5, 1] > prior[1])
+
+
+@pytest.mark.parametrize("masks", [5, "mask", 2.5])
+def test_masks_that_are_not_a_sequence_are_named(restorer, test_set, masks):
+    with pytest.raises(TypeError, match="masks must hold one"):
+        restorer.predict(test_set.images[:2], masks=masks)
+
+
 @pytest.mark.parametrize(
     "tile",
     [

@@ -47,6 +47,12 @@ _AUGMENT_BUDGET = 40_000
 # factor e); no dependence on the amount of damage; with a known mask, the
 # proposal's reading of the raw and of the filled tile count alike.
 _DEFAULT_FUSION = np.array([1.0, -100.0, 0.0, 0.0, 0.5])
+# Given masks: the fusion is calibrated with true masks of the damage model at
+# severities up to 0.6, 99% of which cover less than this fraction of the tile
+# (0.45 on the real training tiles; the largest 0.54). Beyond it the
+# probabilities are drawn towards the class prior, all the way for a mask over
+# the whole tile (see _towards_prior).
+_MASKED_CALIBRATED = 0.45
 
 
 class Reading(NamedTuple):
@@ -82,9 +88,35 @@ def _log_softmax(logits: np.ndarray) -> np.ndarray:
     return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
 
 
+def _towards_prior(
+    proba: np.ndarray, masked: np.ndarray, prior: np.ndarray
+) -> np.ndarray:
+    """``proba`` (n, C) of tiles whose given masks cover the fractions
+    ``masked`` (n,) of them, drawn towards ``prior`` where the masks cover more
+    than the calibration saw.
+
+    The log-probabilities are mixed, ``s * log proba + (1 - s) * log prior``
+    with ``s = (1 - masked) / (1 - _MASKED_CALIBRATED)`` clipped to [0, 1]:
+    unchanged up to ``_MASKED_CALIBRATED``, the prior for a mask over the whole
+    tile, and in between as sure as what is left to read allows.
+    """
+    share = np.clip((1.0 - masked) / (1.0 - _MASKED_CALIBRATED), 0.0, 1.0)[:, None]
+    if np.all(share == 1.0):
+        return proba
+    log_proba = np.log(np.clip(proba, 1e-300, None))
+    mixed = share * log_proba + (1.0 - share) * np.log(prior)
+    return np.exp(_log_softmax(mixed))
+
+
 def _check_masks(masks: Any, tiles: list[Tile]) -> list[np.ndarray] | None:
     if masks is None:
         return None
+    if isinstance(masks, (str, bytes)) or not hasattr(masks, "__iter__"):
+        msg = (
+            f"masks must hold one (M, N) bool mask per tile ({len(tiles)}), as a "
+            f"sequence or an (n_samples, M, N) array; got {type(masks).__name__}."
+        )
+        raise TypeError(msg)
     if isinstance(masks, np.ndarray) and masks.ndim == 2:
         msg = (
             f"masks must hold one (M, N) mask per tile ({len(tiles)}), as a "
@@ -313,7 +345,13 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
     A flat tile (no contrast), or one whose mask covers all of it, carries no
     evidence: its probabilities are the class frequencies of the training set
     (``class_prior_``; all alike when the classes were trained alike), the
-    honest answer when nothing is seen.
+    honest answer when nothing is seen. The pixels under a given mask are taken
+    as damaged, whatever they show: a mask that covers more of the tile than
+    the masks the fusion was calibrated with (more than 45%) draws the
+    probabilities towards ``class_prior_``, the further the more it covers
+    (measured on a held-out half of the real training tiles, a band over 70%
+    of each tile painted out and given as the mask: top-1 0.316 and mean
+    confidence 0.659 before, 0.309 and 0.418 after).
 
     Examples
     --------
@@ -809,11 +847,14 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         proba = np.exp(
             _log_softmax(self._fusion_features(scores) @ self.fusion_weights_)
         )
-        # No evidence at all (a flat tile, or a mask over everything): the prior.
-        blind = np.asarray([tile.flat for tile in tiles])
         if checked is not None:
-            blind |= np.asarray([m.all() for m in checked])
-        proba[blind] = self.class_prior_
+            # The more of a tile its mask covers beyond what the fusion was
+            # calibrated on, the nearer the prior: all of it for a mask over
+            # everything.
+            masked = np.asarray([m.mean() for m in checked])
+            proba = _towards_prior(proba, masked, self.class_prior_)
+        # No evidence at all (a flat tile): the prior.
+        proba[[tile.flat for tile in tiles]] = self.class_prior_
         proba /= proba.sum(axis=1, keepdims=True)
         return tiles, {
             "proba": proba,
