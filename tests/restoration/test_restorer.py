@@ -472,3 +472,23 @@ def test_without_jitter_the_proposal_learns_from_the_tiles_as_cut(train, test_se
     assert plain.score(test_set.images, test_set.target) >= 0.85
     first = plain.proposals_[0][-1].coefs_[0]
     assert not np.allclose(first, jittered.proposals_[0][-1].coefs_[0])
+
+
+def test_templates_for_some_characters_leave_the_others_learned(train):
+    """Characters without templates take prototypes from their training tiles;
+    a character with templates and no training tile learns from them."""
+    keep = np.isin(train.target, list("ABC"))
+    X, y = train.images[keep], train.target[keep]
+    z = train.images[train.target == "Z"]
+    model = PlateCharacterRestorer(
+        templates={"Z": list(z[:4])}, n_augment=1, n_proposals=1, random_state=0
+    ).fit(X, y)
+    np.testing.assert_array_equal(model.classes_, list("ABCZ"))
+    assert set(np.unique(model.bank_labels_)) == {0, 1, 2, 3}
+    assert np.count_nonzero(model.bank_labels_ == 3) == 4
+    # Each reading is restored with its own character's prototype.
+    a = X[y == "A"][:1]
+    readings = model.readings(a, top_k=3)[0]
+    assert readings[0].character == "A"
+    assert not np.array_equal(readings[1].restored, readings[2].restored)
+    assert (model.predict(z[4:]) == "Z").mean() > 0.5

@@ -240,7 +240,10 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         training tile or a template cannot be read (a warning says which).
     templates : dict, default=None
         A given template bank: ``{character: [image, ...]}``, in the package's
-        image convention. None learns it from the training tiles.
+        image convention. None learns it from the training tiles. Characters
+        without templates take their prototypes from their training tiles;
+        characters with templates and no training tile also learn from their
+        templates, as training tiles.
     n_prototypes : int, default=16
         Prototypes per character in the learned bank: the tiles nearest to the
         centres of a k-means clustering of that character's tiles (all tiles
@@ -590,6 +593,13 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
                 char: self._tiles(list(images))
                 for char, images in self.templates.items()
             }
+            # A character with templates and no training tile learns from its
+            # templates, so that the proposal can name it too.
+            only = [char for char in template_tiles if char not in labels]
+            if only:
+                extra = [char for char in only for _ in template_tiles[char]]
+                tiles = tiles + [t for char in only for t in template_tiles[char]]
+                y = np.concatenate([y, np.asarray(extra)])
             labels |= set(template_tiles)
         if self.alphabet is not None:
             allowed = set(self.alphabet)
@@ -616,20 +626,24 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         self.class_prior_ = (counts + 1e-3) / (counts + 1e-3).sum()
 
         def build_bank(members: np.ndarray) -> None:
-            if template_tiles:
-                bank_tiles = [
-                    t for char in self.classes_ for t in template_tiles.get(char, [])
-                ]
-                bank_index = np.asarray(
-                    [
-                        k
-                        for k, char in enumerate(self.classes_)
-                        for _ in template_tiles.get(char, [])
-                    ]
-                )
-                self._build_bank(bank_tiles, bank_index, rng)
-            else:
-                self._build_bank([tiles[i] for i in members], y_index[members], rng)
+            # A character's templates where given, else its training tiles.
+            given = np.isin(self.classes_, list(template_tiles))
+            learned = members[~given[y_index[members]]]
+            bank_tiles = [
+                t for char in self.classes_ for t in template_tiles.get(char, [])
+            ]
+            bank_index = [
+                k
+                for k, char in enumerate(self.classes_)
+                for _ in template_tiles.get(char, [])
+            ]
+            self._build_bank(
+                bank_tiles + [tiles[i] for i in learned],
+                np.concatenate(
+                    [np.asarray(bank_index, dtype=np.intp), y_index[learned]]
+                ),
+                rng,
+            )
 
         self.fusion_weights_ = _DEFAULT_FUSION.copy()
         # One number of copies for both fits below: the networks the fusion is
