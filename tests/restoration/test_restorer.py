@@ -265,6 +265,11 @@ def test_any_tile_size_and_flat_tiles_have_a_defined_result(restorer, tile):
     np.testing.assert_allclose(proba.sum(), 1.0)
     readings = restorer.readings([tile], top_k=2)
     assert readings[0][0].restored.shape == tile.shape
+    (restored,) = restorer.restore([tile])
+    np.testing.assert_array_equal(restored, readings[0][0].restored)
+    (found,) = restorer.find_damage([tile])
+    assert found.shape == tile.shape
+    assert found.dtype == bool
     if np.ptp(tile) == 0:  # no evidence at all: the prior, nothing more
         np.testing.assert_allclose(proba[0], restorer.class_prior_)
 
@@ -420,12 +425,17 @@ def test_masks_route_through_a_pipeline(train, test_set):
     with sklearn.config_context(enable_metadata_routing=True):
         step = PlateCharacterRestorer(n_augment=1, random_state=0)
         step.set_predict_request(masks=True).set_predict_proba_request(masks=True)
+        step.set_score_request(masks=True)
         pipe = make_pipeline(step).fit(X, y)
         routed = pipe.predict_proba(broken, masks=masks)
         direct = pipe[-1].predict_proba(broken, masks=masks)
         blind = pipe[-1].predict_proba(broken)
+        predicted = pipe.predict(broken, masks=masks)
+        scored = pipe.score(broken, test_set.target[:8], masks=masks)
     np.testing.assert_array_equal(routed, direct)
     assert not np.array_equal(routed, blind)  # the masks did reach the restorer
+    np.testing.assert_array_equal(predicted, pipe[-1].classes_[direct.argmax(axis=1)])
+    assert scored == pytest.approx(np.mean(predicted == test_set.target[:8]))
 
 
 def test_bad_parameters_are_named(train):
