@@ -452,6 +452,10 @@ def test_bad_parameters_are_named(train):
     )
     with pytest.raises(ValueError, match="top_k must be an int >= 1; got 0"):
         restorer.readings(train.images[:1], top_k=0)
+    with pytest.raises(TypeError, match="top_k must be an int >= 1; got bool True"):
+        restorer.readings(train.images[:1], top_k=True)
+    with pytest.raises(TypeError, match="top_k must be an int >= 1; got float 2.0"):
+        restorer.readings(train.images[:1], top_k=2.0)
 
 
 def test_template_cost_tells_characters_from_other_marks(restorer, test_set):

@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
+from platevision.utils._validation import check_int
+
 __all__ = ["make_plate_characters"]
 
 logger = logging.getLogger("platevision")
@@ -64,18 +66,6 @@ def _check_alphabet(alphabet: Any) -> str:
         )
         raise ValueError(msg)
     return alphabet
-
-
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
-        msg = (
-            f"{name} must be an int >= {minimum}; got {type(value).__name__} {value!r}."
-        )
-        raise TypeError(msg)
-    if value < minimum:
-        msg = f"{name} must be an int >= {minimum}; got {value!r}."
-        raise ValueError(msg)
-    return int(value)
 
 
 def _check_image_shape(image_shape: Any) -> tuple[int, int]:
@@ -384,7 +374,7 @@ def make_plate_characters(
     >>> X.shape, y.shape
     ((36, 40, 24), (36,))
     """
-    n_per_class = _check_int(n_per_class, "n_per_class", 1)
+    n_per_class = check_int(n_per_class, "n_per_class", 1)
     alphabet = _check_alphabet(alphabet)
     shape = _check_image_shape(image_shape)
     if not isinstance(return_X_y, (bool, np.bool_)):

@@ -7,7 +7,8 @@ import string
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-from platevision.datasets._synthetic import _check_int, make_plate_characters
+from platevision.datasets._synthetic import make_plate_characters
+from platevision.utils._validation import check_int
 
 __all__ = ["make_plates"]
 
@@ -80,7 +81,7 @@ def make_plates(
     """
     import cv2
 
-    n_samples = _check_int(n_samples, "n_samples", 1)
+    n_samples = check_int(n_samples, "n_samples", 1)
     if not isinstance(pattern, str) or not any(c.isalnum() for c in pattern):
         msg = f"pattern must be a str with a letter or digit; got {pattern!r}."
         raise ValueError(msg)

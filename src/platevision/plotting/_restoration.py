@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -131,6 +130,7 @@ def plot_readings(
     from sklearn.utils.validation import check_is_fitted
 
     from platevision.utils import check_images
+    from platevision.utils._validation import check_int
 
     if not (hasattr(restorer, "readings") and hasattr(restorer, "find_damage")):
         msg = (
@@ -139,15 +139,10 @@ def plot_readings(
         )
         raise TypeError(msg)
     check_is_fitted(restorer)
-    if isinstance(top_k, (bool, np.bool_)) or not isinstance(top_k, Integral):
-        msg = f"top_k must be an int >= 1; got {type(top_k).__name__} {top_k!r}."
-        raise TypeError(msg)
-    if top_k < 1:
-        msg = f"top_k must be an int >= 1; got {top_k!r}."
-        raise ValueError(msg)
+    top_k = check_int(top_k, "top_k", 1)
     tiles = check_images(X, mode="grey")
     n_samples = len(tiles)
-    n_columns = 2 + min(int(top_k), len(restorer.classes_))
+    n_columns = 2 + min(top_k, len(restorer.classes_))
     titles = _check_titles(titles, n_samples, "tile")
     grid = _check_axes(
         axes,
@@ -156,7 +151,7 @@ def plot_readings(
         f"tiles x {n_columns} panels (tile, damage and {n_columns - 2} readings)",
     )
 
-    readings = restorer.readings(X, top_k=int(top_k), masks=masks)
+    readings = restorer.readings(X, top_k=top_k, masks=masks)
     if masks is None:
         drawn, mask_title = restorer.find_damage(X), "damage found"
     else:

@@ -30,7 +30,7 @@ from platevision.restoration._tiles import (
 from platevision.utils._added_parameters import AddedParametersMixin
 from platevision.utils._image import as_image_sequence, resize_image
 from platevision.utils._sklearn_compat import Interval, StrOptions, _fit_context
-from platevision.utils._validation import check_labels
+from platevision.utils._validation import check_int, check_labels
 
 __all__ = ["PlateCharacterRestorer", "Reading"]
 
@@ -1004,10 +1004,7 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
             Per tile, ``(character, probability, restored)`` tuples, most
             probable first.
         """
-        top_k = self.top_k if top_k is None else top_k
-        if not isinstance(top_k, Integral) or top_k < 1:
-            msg = f"top_k must be an int >= 1; got {top_k!r}."
-            raise ValueError(msg)
+        top_k = check_int(self.top_k if top_k is None else top_k, "top_k", 1)
         tiles, analysis = self._analyse(X, masks)
         out = []
         for i, tile in enumerate(tiles):

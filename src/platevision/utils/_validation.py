@@ -1,7 +1,8 @@
-"""Validation of the targets of platevision's classifiers."""
+"""Validation of the targets of platevision's classifiers, and of counts."""
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -32,3 +33,20 @@ def check_labels(
         )
         raise ValueError(msg)
     return y
+
+
+def check_int(value: Any, name: str, minimum: int) -> int:
+    """``value`` as an int, if it is one (not a bool) and at least ``minimum``.
+
+    A value of another type is a ``TypeError``, one below ``minimum`` a
+    ``ValueError``; both name ``name``.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
+        msg = (
+            f"{name} must be an int >= {minimum}; got {type(value).__name__} {value!r}."
+        )
+        raise TypeError(msg)
+    if value < minimum:
+        msg = f"{name} must be an int >= {minimum}; got {value!r}."
+        raise ValueError(msg)
+    return int(value)
