@@ -456,6 +456,9 @@ def test_bad_parameters_are_named(train):
         restorer.readings(train.images[:1], top_k=True)
     with pytest.raises(TypeError, match="top_k must be an int >= 1; got float 2.0"):
         restorer.readings(train.images[:1], top_k=2.0)
+    restorer.set_params(tile_shape=(16, 8))
+    with pytest.raises(ValueError, match=r"tile_shape \(16, 8\) is not the shape"):
+        restorer.predict(train.images[:1])
 
 
 def test_template_cost_tells_characters_from_other_marks(restorer, test_set):

@@ -834,6 +834,14 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
     def _analyse(self, X: Any, masks: Any) -> tuple[list[Tile], dict[str, Any]]:
         check_is_fitted(self)
         self._validate_params()
+        rows, columns = self._shape()
+        if rows * columns != self.bank_.shape[1]:
+            msg = (
+                f"tile_shape {self.tile_shape!r} is not the shape this restorer was "
+                f"fitted with (its prototypes hold {self.bank_.shape[1]} pixels); "
+                "set it back or fit again."
+            )
+            raise ValueError(msg)
         tiles = self._tiles(X)
         checked = _check_masks(masks, tiles)
         chunks = np.array_split(np.arange(len(tiles)), max(1, len(tiles) // 256))
