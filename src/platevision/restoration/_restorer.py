@@ -49,9 +49,9 @@ _AUGMENT_BUDGET = 40_000
 _DEFAULT_FUSION = np.array([1.0, -100.0, 0.0, 0.0, 0.5])
 # Given masks: the fusion is calibrated with true masks of the damage model at
 # severities up to 0.6, 99% of which cover less than this fraction of the tile
-# (0.45 on the real training tiles; the largest 0.54). Beyond it the
-# probabilities are drawn towards the class prior, all the way for a mask over
-# the whole tile (see _towards_prior).
+# (occlusion 0.6 on half of the benchmark's real training tiles: 99% under
+# 0.45, the largest 0.54). Beyond it the probabilities are drawn towards the
+# class prior, all the way for a mask over the whole tile (see _towards_prior).
 _MASKED_CALIBRATED = 0.45
 
 
