@@ -1,7 +1,7 @@
 """Try a PlateCharacterRestorer change on a held-out part of the training tiles.
 
 Run by hand: ``python benchmarks/restorer_dev.py [--set NAME=VALUE ...]
-[--split-seed S] [--seeds 0,1] [--n-jobs 2] [--quick]``.
+[--split-seed S] [--seeds 0,1] [--n-jobs 2] [--quick] [--beyond]``.
 
 ``benchmarks/restorer.py`` fits on the training half of the real tiles and
 reports on the test half. Choosing a change by those figures would tune the
@@ -24,6 +24,12 @@ and the fit time (no assertions). Measured this way (seed 0, the defaults at
 the time): mean top-1 0.879, top-3 0.983, worst ECE 0.063; with
 ``hidden_layer_sizes=(1024,)`` 0.879, ``(512, 256)`` 0.877. ``--quick`` is a
 smoke run on fewer tiles (figures not comparable).
+
+``--beyond`` also reads the held-out tiles with a band over 50%, 70% and 90%
+of each painted out, in the plate's grey or the ink's: damage past the damage
+model's range (which ends at half of the ink gone), with the bands given as
+masks and found. It prints top-1 and the mean confidence, to show how sure the
+restorer stays where it can read little.
 """
 
 import argparse
@@ -43,9 +49,12 @@ from restorer import (  # noqa: E402
     proba_scores,
     real_data,
     stratified_subset,
+    top_k,
 )
 
 SEVERITIES = (0.4, 0.6)
+#: ``--beyond``: fractions of each tile painted out by a band from one side.
+BAND_FRACTIONS = (0.5, 0.7, 0.9)
 
 
 def parse_settings(items):
@@ -91,7 +100,55 @@ def dev_split(quick, split_seed):
     )
 
 
-def run(settings, seed, n_jobs, data, report):
+def painted_bands(tiles, fraction, fill, seed=0):
+    """Each tile with a band over ``fraction`` of it (from a side drawn at
+    random) painted with the plate's grey (``fill='plate'``) or the ink's
+    (``'ink'``), and the bands as masks: damage past the damage model's range,
+    which ends at half of the ink gone."""
+    from platevision.restoration._tiles import ink_map
+    from platevision.utils import check_image
+
+    rng = np.random.default_rng(seed)
+    painted, masks = [], []
+    for index, tile in enumerate(tiles):
+        grey = check_image(tile, mode="grey", index=index)
+        rows, columns = grey.shape
+        side = rng.integers(4)
+        mask = np.zeros(grey.shape, dtype=bool)
+        depth = round(fraction * (rows if side < 2 else columns))
+        if side == 0:
+            mask[:depth] = True
+        elif side == 1:
+            mask[rows - depth :] = True
+        elif side == 2:
+            mask[:, :depth] = True
+        else:
+            mask[:, columns - depth :] = True
+        _, inverted, _, (low, high), _ = ink_map(grey)
+        # levels are of the ink map (ink = 1 - grey unless inverted).
+        plate, ink = (low, high) if inverted else (1.0 - low, 1.0 - high)
+        painted.append(np.where(mask, plate if fill == "plate" else ink, grey))
+        masks.append(mask)
+    return painted, masks
+
+
+def run_beyond(restorer, data, report):
+    """Top-1 against mean confidence on tiles painted out past the damage
+    model's range, with the bands given as masks and found."""
+    _, _, X_held, y_held, _ = data
+    for fill in ("plate", "ink"):
+        for fraction in BAND_FRACTIONS:
+            tiles, masks = painted_bands(X_held, fraction, fill)
+            line = f"  band {fraction:.0%} painted {fill:5s}"
+            for name, given in (("given", masks), ("found", None)):
+                proba = restorer.predict_proba(tiles, masks=given)
+                right = top_k(proba, restorer.classes_, y_held, 1)
+                sure = proba.max(axis=1).mean()
+                line += f"  {name}: top-1 {right:.3f} confidence {sure:.3f}"
+            report(line)
+
+
+def run(settings, seed, n_jobs, data, report, beyond=False):
     from platevision.datasets import DAMAGE_KINDS
     from platevision.restoration import PlateCharacterRestorer
 
@@ -129,6 +186,8 @@ def run(settings, seed, n_jobs, data, report):
         f"  seed {seed}: mean top-1 {summary[0]:.4f}, top-3 {summary[1]:.4f}, "
         f"worst ECE {summary[2]:.3f}; fit {summary[3]:.0f} s ({n_jobs} jobs)"
     )
+    if beyond:
+        run_beyond(restorer, data, report)
     return summary
 
 
@@ -149,6 +208,11 @@ def main(argv=None):
     parser.add_argument(
         "--quick", action="store_true", help="a smoke run on fewer tiles"
     )
+    parser.add_argument(
+        "--beyond",
+        action="store_true",
+        help="also read tiles painted out past the damage model's range",
+    )
     args = parser.parse_args(argv)
     settings = parse_settings(args.set)
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
@@ -163,7 +227,9 @@ def main(argv=None):
     data = dev_split(args.quick, args.split_seed)
     report(data[4])
     report(f"restorer parameters: {settings or 'the defaults'}")
-    summaries = [run(settings, seed, args.n_jobs, data, report) for seed in seeds]
+    summaries = [
+        run(settings, seed, args.n_jobs, data, report, args.beyond) for seed in seeds
+    ]
     if len(summaries) > 1:
         mean = np.mean(summaries, axis=0)
         spread = np.ptp([s[0] for s in summaries])

@@ -76,7 +76,8 @@ def test_found_damage_is_drawn_over_the_tile(restorer, broken):
 def test_given_masks_are_drawn_and_used(restorer, broken):
     X, masks, _ = broken
     X_before, masks_before = X.copy(), masks.copy()
-    fig = plot_readings(restorer, X, masks=list(masks), top_k=3)
+    # A generator is read once, by the restorer and for the drawing alike.
+    fig = plot_readings(restorer, X, masks=(m for m in masks), top_k=3)
     readings = restorer.readings(X, top_k=3, masks=masks)
     for i in range(len(X)):
         row = fig.axes[5 * i : 5 * (i + 1)]

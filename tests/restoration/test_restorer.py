@@ -221,9 +221,13 @@ def test_a_mask_over_nearly_everything_is_nearly_the_prior(restorer, test_set):
     # A mask as large as the calibration's leaves the probabilities as fused.
     small = np.zeros(tiles[0].shape, bool)
     small[: int(0.4 * small.shape[0])] = True
-    fused = restorer.predict_proba(tiles, masks=[small] * len(tiles))
-    np.testing.assert_array_equal(
-        _restorer._towards_prior(fused, np.full(8, small.mean()), sure[0]), fused
+    small_masks = [small] * len(tiles)
+    _, scores = restorer._scores_either_way(restorer._tiles(tiles), small_masks)
+    logits = restorer._fusion_features(scores) @ restorer.fusion_weights_
+    np.testing.assert_allclose(
+        restorer.predict_proba(tiles, masks=small_masks),
+        np.exp(_restorer._log_softmax(logits)),
+        rtol=1e-9,
     )
 
 
@@ -241,7 +245,9 @@ def test_probabilities_go_towards_the_prior_as_the_mask_grows():
     assert np.all(out[2:5, 1] > prior[1])
 
 
-@pytest.mark.parametrize("masks", [5, "mask", 2.5])
+@pytest.mark.parametrize(
+    "masks", [5, "mask", 2.5, np.array(True), {0: np.zeros((32, 20), bool)}]
+)
 def test_masks_that_are_not_a_sequence_are_named(restorer, test_set, masks):
     with pytest.raises(TypeError, match="masks must hold one"):
         restorer.predict(test_set.images[:2], masks=masks)
@@ -456,9 +462,11 @@ def test_bad_parameters_are_named(train):
         restorer.readings(train.images[:1], top_k=True)
     with pytest.raises(TypeError, match="top_k must be an int >= 1; got float 2.0"):
         restorer.readings(train.images[:1], top_k=2.0)
-    restorer.set_params(tile_shape=(16, 8))
-    with pytest.raises(ValueError, match=r"tile_shape \(16, 8\) is not the shape"):
-        restorer.predict(train.images[:1])
+    assert restorer.tile_shape_ == (32, 16)
+    for shape in [(16, 8), (16, 32)]:  # also one with as many pixels
+        restorer.set_params(tile_shape=shape)
+        with pytest.raises(ValueError, match=r"is not the shape this restorer was"):
+            restorer.predict(train.images[:1])
 
 
 def test_template_cost_tells_characters_from_other_marks(restorer, test_set):
@@ -509,3 +517,43 @@ def test_templates_for_some_characters_leave_the_others_learned(train):
     assert readings[0].character == "A"
     assert not np.array_equal(readings[1].restored, readings[2].restored)
     assert (model.predict(z[4:]) == "Z").mean() > 0.5
+
+
+def test_templates_keyed_unlike_the_labels_are_an_error(train):
+    keep = np.isin(train.target, list("AB"))
+    X, y = train.images[keep], train.target[keep]
+    numbers = np.where(y == "A", 0, 1)
+    with pytest.raises(TypeError, match="y's kind .numbers.; got 'Z'"):
+        PlateCharacterRestorer(templates={"Z": list(X[:2])}, n_augment=0).fit(
+            X, numbers
+        )
+    with pytest.raises(TypeError, match="kind .strings.; got 5 .int."):
+        PlateCharacterRestorer(templates={5: list(X[:2])}, n_augment=0).fit(X, y)
+
+
+def test_template_only_characters_are_never_held_out_for_calibration(monkeypatch):
+    """Their templates are all in the bank: held out, a tile would be its own
+    prototype, and the evidence would look surer than it is."""
+    data = make_plate_characters(20, alphabet="ABCZ", random_state=0)
+    z = data.target == "Z"
+    seen = {}
+    calibrate = PlateCharacterRestorer._calibrate
+
+    def spy(self, tiles, y_index, rng):
+        seen["held"] = np.stack([tile.canonical for tile in tiles])
+        seen["labels"] = self.classes_[y_index]
+        seen["bank"] = self.bank_.copy()
+        return calibrate(self, tiles, y_index, rng)
+
+    monkeypatch.setattr(PlateCharacterRestorer, "_calibrate", spy)
+    PlateCharacterRestorer(
+        templates={"Z": list(data.images[z][:10])},
+        n_augment=0,
+        n_proposals=1,
+        hidden_layer_sizes=(16,),
+        random_state=0,
+    ).fit(data.images[~z], data.target[~z])
+    assert len(seen["held"]) >= 10  # calibrated on held-out tiles
+    assert "Z" not in set(seen["labels"].tolist())
+    for row in seen["held"]:
+        assert not (np.abs(seen["bank"] - row).max(axis=1) == 0).any()

@@ -151,6 +151,8 @@ def plot_readings(
         f"tiles x {n_columns} panels (tile, damage and {n_columns - 2} readings)",
     )
 
+    if masks is not None:
+        masks = list(masks)  # read twice: by the restorer, and drawn
     readings = restorer.readings(X, top_k=top_k, masks=masks)
     if masks is None:
         drawn, mask_title = restorer.find_damage(X), "damage found"

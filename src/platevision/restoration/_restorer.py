@@ -111,7 +111,11 @@ def _towards_prior(
 def _check_masks(masks: Any, tiles: list[Tile]) -> list[np.ndarray] | None:
     if masks is None:
         return None
-    if isinstance(masks, (str, bytes)) or not hasattr(masks, "__iter__"):
+    if (
+        isinstance(masks, (str, bytes, dict, set, frozenset))
+        or (isinstance(masks, np.ndarray) and masks.ndim == 0)
+        or not hasattr(masks, "__iter__")
+    ):
         msg = (
             f"masks must hold one (M, N) bool mask per tile ({len(tiles)}), as a "
             f"sequence or an (n_samples, M, N) array; got {type(masks).__name__}."
@@ -316,6 +320,8 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
     ----------
     classes_ : ndarray of shape (n_classes,)
         The characters, sorted; columns of :meth:`predict_proba`.
+    tile_shape_ : tuple of (int, int)
+        The canonical shape the restorer was fitted with (``tile_shape``).
     proposals_ : list of Pipeline
         The fitted proposal classifiers (``n_proposals`` of them).
     bank_ : ndarray of shape (n_prototypes_total, rows * columns)
@@ -348,13 +354,15 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
     A flat tile (no contrast), or one whose mask covers all of it, carries no
     evidence: its probabilities are the class frequencies of the training set
     (``class_prior_``; all alike when the classes were trained alike), the
-    honest answer when nothing is seen. The pixels under a given mask are taken
-    as damaged, whatever they show: a mask that covers more of the tile than
-    the masks the fusion was calibrated with (more than 45%) draws the
-    probabilities towards ``class_prior_``, the further the more it covers
-    (measured on a held-out half of the real training tiles, a band over 70%
-    of each tile painted out and given as the mask: top-1 0.316 and mean
-    confidence 0.659 before, 0.309 and 0.418 after).
+    honest answer when nothing is seen. With a given mask the evidence leaves
+    out the masked pixels, and the proposal reads the tile both as it is and
+    with them filled in, as far as the calibration on the damage model's true
+    masks found each worth. 99% of those masks cover less than 45% of their
+    tile; a mask that covers more draws the probabilities towards
+    ``class_prior_``, the further the more it covers (measured with
+    ``benchmarks/restorer_dev.py --beyond``: a band over 70% of each tile
+    painted out and given as the mask, top-1 0.316 and mean confidence 0.659
+    before, 0.309 and 0.418 after; still sure beyond what it reads).
 
     Examples
     --------
@@ -582,13 +590,24 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         """
         y = check_labels(self, y, at_least_two="tiles of at least 2 characters")
         rng = check_random_state(self.random_state)
+        self.tile_shape_ = self._shape()
         tiles = self._tiles(X)
         if len(y) != len(tiles):
             msg = f"y must hold one label per tile ({len(tiles)}); got {len(y)}."
             raise ValueError(msg)
         labels = set(y.tolist())
+        n_given = len(tiles)
         template_tiles: dict[Any, list[Tile]] = {}
         if self.templates is not None:
+            textual = y.dtype.kind in "US" or isinstance(y[0], str)
+            odd = [char for char in self.templates if isinstance(char, str) != textual]
+            if odd:
+                msg = (
+                    "templates must be keyed by labels of y's kind "
+                    f"({'strings' if textual else 'numbers'}); got {odd[0]!r} "
+                    f"({type(odd[0]).__name__})."
+                )
+                raise TypeError(msg)
             template_tiles = {
                 char: self._tiles(list(images))
                 for char, images in self.templates.items()
@@ -650,6 +669,12 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         # calibrated with learn as the networks kept do.
         n_copies = _n_copies(self.n_augment, len(tiles))
         train, held = _calibration_split(y, rng)
+        # A character known by its templates alone has them all in the bank:
+        # none of them is held out.
+        from_templates = held >= n_given
+        if from_templates.any():
+            train = np.sort(np.concatenate([train, held[from_templates]]))
+            held = held[~from_templates]
         if held.size >= 10 and len(np.unique(y[train])) == len(np.unique(y)):
             # Calibrate on tiles that neither the bank nor the proposal has seen:
             # a held-out tile's own prototype would make the evidence look surer
@@ -834,12 +859,18 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
     def _analyse(self, X: Any, masks: Any) -> tuple[list[Tile], dict[str, Any]]:
         check_is_fitted(self)
         self._validate_params()
-        rows, columns = self._shape()
-        if rows * columns != self.bank_.shape[1]:
+        shape = self._shape()
+        # Restorers saved before tile_shape_ existed: their prototypes' size.
+        fitted = getattr(self, "tile_shape_", None)
+        if fitted is None:
+            wrong = shape[0] * shape[1] != self.bank_.shape[1]
+        else:
+            wrong = shape != tuple(fitted)
+        if wrong:
             msg = (
                 f"tile_shape {self.tile_shape!r} is not the shape this restorer was "
-                f"fitted with (its prototypes hold {self.bank_.shape[1]} pixels); "
-                "set it back or fit again."
+                f"fitted with ({fitted or f'{self.bank_.shape[1]} pixels'}); set "
+                "it back or fit again."
             )
             raise ValueError(msg)
         tiles = self._tiles(X)
