@@ -529,6 +529,8 @@ def test_templates_keyed_unlike_the_labels_are_an_error(train):
         )
     with pytest.raises(TypeError, match="kind .strings.; got 5 .int."):
         PlateCharacterRestorer(templates={5: list(X[:2])}, n_augment=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"templates\['B'\] holds no image"):
+        PlateCharacterRestorer(templates={"A": list(X[:2]), "B": []}).fit(X, y)
 
 
 def test_template_only_characters_are_never_held_out_for_calibration(monkeypatch):

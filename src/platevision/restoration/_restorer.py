@@ -609,9 +609,16 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
                     f"({type(odd[0]).__name__})."
                 )
                 raise TypeError(msg)
+            given = {char: list(images) for char, images in self.templates.items()}
+            empty = [char for char, images in given.items() if not images]
+            if empty:
+                msg = (
+                    f"templates[{empty[0]!r}] holds no image; give each character "
+                    "at least one, or leave it out."
+                )
+                raise ValueError(msg)
             template_tiles = {
-                char: self._tiles(list(images))
-                for char, images in self.templates.items()
+                char: self._tiles(images) for char, images in given.items()
             }
             # A character with templates and no training tile learns from its
             # templates, so that the proposal can name it too.
