@@ -573,6 +573,47 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         self._class_prototypes = table
         self._has_prototype = np.isin(np.arange(len(self.classes_)), self.bank_labels_)
 
+    def _template_tiles(self, y: np.ndarray) -> dict[Any, list[Tile]]:
+        """The given ``templates`` as tiles, checked against the labels ``y``
+        (keys of their kind, at least one image each); empty without them."""
+        if self.templates is None:
+            return {}
+        textual = y.dtype.kind in "US" or isinstance(y[0], str)
+        odd = [char for char in self.templates if isinstance(char, str) != textual]
+        if odd:
+            msg = (
+                "templates must be keyed by labels of y's kind "
+                f"({'strings' if textual else 'numbers'}); got {odd[0]!r} "
+                f"({type(odd[0]).__name__})."
+            )
+            raise TypeError(msg)
+        given = {char: list(images) for char, images in self.templates.items()}
+        empty = [char for char, images in given.items() if not images]
+        if empty:
+            msg = (
+                f"templates[{empty[0]!r}] holds no image; give each character "
+                "at least one, or leave it out."
+            )
+            raise ValueError(msg)
+        return {char: self._tiles(images) for char, images in given.items()}
+
+    def _check_fitted_shape(self) -> None:
+        """``tile_shape`` must be the shape the restorer was fitted with."""
+        shape = self._shape()
+        # Restorers saved before tile_shape_ existed: their prototypes' size.
+        fitted = getattr(self, "tile_shape_", None)
+        if fitted is None:
+            wrong = shape[0] * shape[1] != self.bank_.shape[1]
+        else:
+            wrong = shape != tuple(fitted)
+        if wrong:
+            msg = (
+                f"tile_shape {self.tile_shape!r} is not the shape this restorer was "
+                f"fitted with ({fitted or f'{self.bank_.shape[1]} pixels'}); set "
+                "it back or fit again."
+            )
+            raise ValueError(msg)
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: Any) -> PlateCharacterRestorer:
         """Learn the template bank and the proposal classifier from clean tiles.
@@ -598,28 +639,8 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
             raise ValueError(msg)
         labels = set(y.tolist())
         n_given = len(tiles)
-        template_tiles: dict[Any, list[Tile]] = {}
-        if self.templates is not None:
-            textual = y.dtype.kind in "US" or isinstance(y[0], str)
-            odd = [char for char in self.templates if isinstance(char, str) != textual]
-            if odd:
-                msg = (
-                    "templates must be keyed by labels of y's kind "
-                    f"({'strings' if textual else 'numbers'}); got {odd[0]!r} "
-                    f"({type(odd[0]).__name__})."
-                )
-                raise TypeError(msg)
-            given = {char: list(images) for char, images in self.templates.items()}
-            empty = [char for char, images in given.items() if not images]
-            if empty:
-                msg = (
-                    f"templates[{empty[0]!r}] holds no image; give each character "
-                    "at least one, or leave it out."
-                )
-                raise ValueError(msg)
-            template_tiles = {
-                char: self._tiles(images) for char, images in given.items()
-            }
+        template_tiles = self._template_tiles(y)
+        if template_tiles:
             # A character with templates and no training tile learns from its
             # templates, so that the proposal can name it too.
             only = [char for char in template_tiles if char not in labels]
@@ -654,8 +675,8 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
 
         def build_bank(members: np.ndarray) -> None:
             # A character's templates where given, else its training tiles.
-            given = np.isin(self.classes_, list(template_tiles))
-            learned = members[~given[y_index[members]]]
+            templated = np.isin(self.classes_, list(template_tiles))
+            learned = members[~templated[y_index[members]]]
             bank_tiles = [
                 t for char in self.classes_ for t in template_tiles.get(char, [])
             ]
@@ -867,20 +888,7 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
     def _analyse(self, X: Any, masks: Any) -> tuple[list[Tile], dict[str, Any]]:
         check_is_fitted(self)
         self._validate_params()
-        shape = self._shape()
-        # Restorers saved before tile_shape_ existed: their prototypes' size.
-        fitted = getattr(self, "tile_shape_", None)
-        if fitted is None:
-            wrong = shape[0] * shape[1] != self.bank_.shape[1]
-        else:
-            wrong = shape != tuple(fitted)
-        if wrong:
-            msg = (
-                f"tile_shape {self.tile_shape!r} is not the shape this restorer was "
-                f"fitted with ({fitted or f'{self.bank_.shape[1]} pixels'}); set "
-                "it back or fit again."
-            )
-            raise ValueError(msg)
+        self._check_fitted_shape()
         tiles = self._tiles(X)
         checked = _check_masks(masks, tiles)
         chunks = np.array_split(np.arange(len(tiles)), max(1, len(tiles) // 256))
