@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_limits
 from platevision.datasets import damage_characters, make_plate_characters
 from platevision.exceptions import PlatevisionWarning
 from platevision.restoration import PlateCharacterRestorer, Reading, _restorer
-from platevision.restoration._tiles import _percentiles
+from platevision.restoration._tiles import _percentiles, ink_extent, make_tile
 from platevision.utils._image import resize_image
 
 
@@ -237,12 +237,85 @@ def test_probabilities_go_towards_the_prior_as_the_mask_grows():
     prior = np.array([0.5, 0.3, 0.2])
     proba = np.tile([0.01, 0.98, 0.01], (6, 1))
     masked = np.array([0.0, limit, 0.6, 0.8, 0.95, 1.0])
-    out = towards_prior(proba, masked, prior)
+    out = towards_prior(proba, _restorer._mask_share(masked), prior)
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
     np.testing.assert_allclose(out[:2], proba[:2])
     np.testing.assert_allclose(out[-1], prior)
     assert np.all(np.diff(out[1:, 1]) < 0)  # less sure the more is masked
     assert np.all(out[2:5, 1] > prior[1])
+
+
+def test_ink_extent_is_the_smaller_span_of_rows_and_columns():
+    shape = (32, 16)
+    full = np.ones((40, 20))
+    full[2:38, 1:19] = 0.0  # dark ink over 90% of the rows and columns
+    top = np.ones((40, 20))
+    top[:10, 1:19] = 0.0  # ink in the top quarter only
+    narrow = np.ones((40, 20))
+    narrow[2:38, 9:11] = 0.0
+    blank = np.ones((40, 20))
+    tiles = [make_tile(t, i, shape) for i, t in enumerate([full, top, narrow, blank])]
+    extent = ink_extent(tiles, shape)
+    assert extent.shape == (4,)
+    assert extent[0] > 0.85
+    assert 0.2 <= extent[1] <= 0.3
+    assert extent[2] <= 0.2
+    assert extent[3] == 0.0
+    assert ink_extent([], shape).shape == (0,)
+
+
+def test_a_character_mostly_painted_out_is_read_less_surely(restorer, test_set):
+    """Without masks, a tile whose ink spans less of it than the calibration's
+    tiles did is drawn towards the prior; one that spans as much is not."""
+    assert 0.0 < restorer.ink_extent_limit_ <= 1.0
+    tiles = [np.asarray(t, float) for t in test_set.images[:12]]
+    tiles = [t / 255.0 if t.max() > 1.0 else t for t in tiles]
+
+    def fused(images):
+        _, scores = restorer._scores_either_way(restorer._tiles(images), None)
+        logits = restorer._fusion_features(scores) @ restorer.fusion_weights_
+        return np.exp(_restorer._log_softmax(logits))
+
+    shape = restorer.tile_shape_
+    whole = ink_extent(restorer._tiles(tiles), shape) >= restorer.ink_extent_limit_
+    assert whole.any()
+    np.testing.assert_allclose(
+        restorer.predict_proba(tiles)[whole], fused(tiles)[whole], rtol=1e-9
+    )
+    painted = []
+    for tile in tiles:
+        tile = tile.copy()
+        background = np.median(np.concatenate([tile[0], tile[-1]]))
+        tile[int(0.15 * len(tile)) :] = background
+        painted.append(tile)
+    extent = ink_extent(restorer._tiles(painted), shape)
+    assert np.all(extent < restorer.ink_extent_limit_)
+    proba = restorer.predict_proba(painted)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert np.all(proba.max(axis=1) < fused(painted).max(axis=1))
+    one_row = []
+    for tile in tiles:
+        tile = tile.copy()
+        background = np.median(np.concatenate([tile[0], tile[-1]]))
+        keep = int(np.argmin(tile.min(axis=1)))  # a row with ink
+        tile[np.arange(len(tile)) != keep] = background
+        one_row.append(tile)
+    assert restorer.predict_proba(one_row).max() < 0.15
+    # A restorer saved before the rule reads as fused.
+    import copy
+
+    old = copy.deepcopy(restorer)
+    del old.ink_extent_limit_
+    inked = [not tile.flat for tile in restorer._tiles(painted)]
+    np.testing.assert_allclose(
+        old.predict_proba(painted)[inked], fused(painted)[inked], rtol=1e-9
+    )
+
+
+def test_extent_share_is_one_without_a_limit():
+    extent = np.array([0.0, 0.3, 0.9])
+    np.testing.assert_array_equal(_restorer._extent_share(extent, 0.0), 1.0)
+    np.testing.assert_allclose(_restorer._extent_share(extent, 0.6), [0, 0.5, 1])
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from platevision.restoration._tiles import (
     Tile,
     classifier_features,
     flipped,
+    ink_extent,
     make_tile,
 )
 from platevision.utils._added_parameters import AddedParametersMixin
@@ -51,8 +52,13 @@ _DEFAULT_FUSION = np.array([1.0, -100.0, 0.0, 0.0, 0.5])
 # severities up to 0.6, 99% of which cover less than this fraction of the tile
 # (occlusion 0.6 on half of the benchmark's real training tiles: 99% under
 # 0.45, the largest 0.54). Beyond it the probabilities are drawn towards the
-# class prior, all the way for a mask over the whole tile (see _towards_prior).
+# class prior, all the way for a mask over the whole tile (see _mask_share).
 _MASKED_CALIBRATED = 0.45
+# No mask given: the calibration vouches for tiles whose ink spans as much of
+# them as 99% of its own tiles' ink does (clean and found-damage tiles, see
+# ink_extent); a tile whose ink spans less (most of the character painted
+# out) is drawn towards the class prior, all the way for a tile without ink.
+_EXTENT_QUANTILE = 1.0  # percent
 
 
 class Reading(NamedTuple):
@@ -89,23 +95,37 @@ def _log_softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def _towards_prior(
-    proba: np.ndarray, masked: np.ndarray, prior: np.ndarray
+    proba: np.ndarray, share: np.ndarray, prior: np.ndarray
 ) -> np.ndarray:
-    """``proba`` (n, C) of tiles whose given masks cover the fractions
-    ``masked`` (n,) of them, drawn towards ``prior`` where the masks cover more
-    than the calibration saw.
+    """``proba`` (n, C) drawn towards ``prior`` by ``share`` (n,), in [0, 1]: how
+    much of what the calibration vouches for each tile shows.
 
-    The log-probabilities are mixed, ``s * log proba + (1 - s) * log prior``
-    with ``s = (1 - masked) / (1 - _MASKED_CALIBRATED)`` clipped to [0, 1]:
-    unchanged up to ``_MASKED_CALIBRATED``, the prior for a mask over the whole
-    tile, and in between as sure as what is left to read allows.
+    The log-probabilities are mixed, ``share * log proba + (1 - share) * log
+    prior``: unchanged at 1, the prior at 0, and in between as sure as what is
+    left to read allows.
     """
-    share = np.clip((1.0 - masked) / (1.0 - _MASKED_CALIBRATED), 0.0, 1.0)[:, None]
+    share = np.asarray(share, dtype=float)[:, None]
     if np.all(share == 1.0):
         return proba
     log_proba = np.log(np.clip(proba, 1e-300, None))
     mixed = share * log_proba + (1.0 - share) * np.log(prior)
     return np.exp(_log_softmax(mixed))
+
+
+def _mask_share(masked: np.ndarray) -> np.ndarray:
+    """Given masks covering the fractions ``masked`` (n,) of their tiles:
+    ``(1 - masked) / (1 - _MASKED_CALIBRATED)`` clipped to [0, 1], that is 1 up
+    to the masks the calibration saw and 0 for a mask over the whole tile."""
+    return np.clip((1.0 - masked) / (1.0 - _MASKED_CALIBRATED), 0.0, 1.0)
+
+
+def _extent_share(extent: np.ndarray, limit: float) -> np.ndarray:
+    """No mask given, tiles whose ink spans ``extent`` (n,) of them (see
+    ``ink_extent``): ``extent / limit`` clipped to [0, 1], with ``limit`` the
+    smallest extent the calibration vouches for (0: no limit)."""
+    if limit <= 0.0:
+        return np.ones(len(extent))
+    return np.clip(np.asarray(extent, dtype=float) / limit, 0.0, 1.0)
 
 
 def _check_masks(masks: Any, tiles: list[Tile]) -> list[np.ndarray] | None:
@@ -694,6 +714,7 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
             )
 
         self.fusion_weights_ = _DEFAULT_FUSION.copy()
+        self.ink_extent_limit_ = 0.0  # set by the calibration, if there is one
         # One number of copies for both fits below: the networks the fusion is
         # calibrated with learn as the networks kept do.
         n_copies = _n_copies(self.n_augment, len(tiles))
@@ -732,7 +753,9 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         from platevision.datasets import DAMAGE_KINDS, damage_characters
 
         shape = self._shape()
-        parts = [self._scores_either_way(tiles, None)[1]]
+        seen, clean = self._scores_either_way(tiles, None)
+        parts = [clean]
+        extents = [ink_extent(seen, shape)]
         with_true_masks = [False]
         for kind in DAMAGE_KINDS:
             for severity in _CALIBRATION_SEVERITIES:
@@ -746,7 +769,9 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
                     make_tile(image, i, shape, self._inverted())
                     for i, image in enumerate(damaged)
                 ]
-                parts.append(self._scores_either_way(batch, None)[1])
+                seen, found = self._scores_either_way(batch, None)
+                parts.append(found)
+                extents.append(ink_extent(seen, shape))
                 parts.append(self._scores_either_way(batch, list(masks))[1])
                 with_true_masks += [False, True]
         features = np.concatenate([self._fusion_features(p) for p in parts])
@@ -763,6 +788,9 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         if last is not None:
             weights[4:] = last
         self.fusion_weights_ = weights
+        self.ink_extent_limit_ = float(
+            np.percentile(np.concatenate(extents), _EXTENT_QUANTILE)
+        )
 
     # ------------------------------------------------------------- scoring
 
@@ -921,7 +949,14 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
             # calibrated on, the nearer the prior: all of it for a mask over
             # everything.
             masked = np.asarray([m.mean() for m in checked])
-            proba = _towards_prior(proba, masked, self.class_prior_)
+            proba = _towards_prior(proba, _mask_share(masked), self.class_prior_)
+        else:
+            # Ink that spans less of its tile than the calibration's did (a
+            # character mostly painted out): the nearer the prior, the less.
+            # Restorers saved before this rule have no limit.
+            limit = getattr(self, "ink_extent_limit_", 0.0)
+            share = _extent_share(ink_extent(tiles, self._shape()), limit)
+            proba = _towards_prior(proba, share, self.class_prior_)
         # No evidence at all (a flat tile): the prior.
         proba[[tile.flat for tile in tiles]] = self.class_prior_
         proba /= proba.sum(axis=1, keepdims=True)
