@@ -359,6 +359,11 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         ``cost`` the evidence cost, ``d`` the fraction of the tile taken as
         damaged and ``q`` the proposal's probability for the tile with its
         known damage filled (``q = p`` when no mask is given).
+    ink_extent_limit_ : float
+        The least share of its tile that a tile's ink may span, read without
+        masks, before its probabilities are drawn towards ``class_prior_``: the
+        1st percentile over the calibration's tiles, clean and broken (0 when
+        there were too few tiles to calibrate on; see Notes).
 
     See Also
     --------
@@ -384,6 +389,20 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
     tile painted the plate's grey and given as the mask, top-1 0.291 and mean
     confidence 0.647 before, 0.300 and 0.407 after; over 90%, confidence
     0.377 before, 0.104 after; still surer than it reads right).
+
+    Without masks, damage past the damage model's range (half of the ink
+    gone) is not found as such, but it shows in how little of the tile the
+    ink spans: the smaller of the shares of the tile's rows and columns from
+    its first to its last pixel of ink (for the benchmark's real tiles, 0.91
+    at the median). A tile whose ink spans less than ``ink_extent_limit_``,
+    the least that 99% of the calibration's tiles spanned, is drawn towards
+    ``class_prior_`` by the ratio of the two: a character mostly painted out,
+    or a tile without ink. Measured the same way, with a band over 70% of
+    each tile painted the plate's grey and no mask: top-1 0.117 at a mean
+    confidence of 0.728 before, 0.140 at 0.335 after; over 90%, confidence
+    0.414 before, 0.101 after. Under the damage model itself top-1 did not
+    change. Tiles cut with much wider margins than the training tiles are
+    drawn towards the prior too: cut the tiles to read as those fitted on.
 
     Examples
     --------
