@@ -275,6 +275,7 @@ def test_a_model_saved_before_a_parameter_existed_keeps_its_old_behaviour(tmp_pa
     del reader.max_rows_read
     del reader.restorer_.ink
     del reader.restorer_.n_proposals
+    del reader.restorer_.ink_extent_limit_
     reader.restorer_.proposal_ = reader.restorer_.proposals_.pop()
     del reader.restorer_.proposals_
     with pytest.raises(AttributeError):
@@ -287,6 +288,7 @@ def test_a_model_saved_before_a_parameter_existed_keeps_its_old_behaviour(tmp_pa
     assert loaded.restorer_.n_proposals == 1
     assert len(loaded.restorer_.proposals_) == 1
     assert not hasattr(loaded.restorer_, "proposal_")
+    assert not hasattr(loaded.restorer_, "ink_extent_limit_")  # read as fused
     assert clone(loaded).max_pixels is None
     reader.max_pixels, reader.restorer_.ink = None, "auto"
     reader.row_temperature = 0.0

@@ -245,7 +245,7 @@ def test_probabilities_go_towards_the_prior_as_the_mask_grows():
     assert np.all(out[2:5, 1] > prior[1])
 
 
-def test_ink_extent_is_the_smaller_span_of_rows_and_columns():
+def test_ink_extent_is_the_span_of_the_rows_and_columns_with_ink():
     shape = (32, 16)
     full = np.ones((40, 20))
     full[2:38, 1:19] = 0.0  # dark ink over 90% of the rows and columns
@@ -254,68 +254,111 @@ def test_ink_extent_is_the_smaller_span_of_rows_and_columns():
     narrow = np.ones((40, 20))
     narrow[2:38, 9:11] = 0.0
     blank = np.ones((40, 20))
-    tiles = [make_tile(t, i, shape) for i, t in enumerate([full, top, narrow, blank])]
-    extent = ink_extent(tiles, shape)
-    assert extent.shape == (4,)
-    assert extent[0] > 0.85
-    assert 0.2 <= extent[1] <= 0.3
-    assert extent[2] <= 0.2
-    assert extent[3] == 0.0
-    assert ink_extent([], shape).shape == (0,)
+    # Strokes 4 pixels wide on a tile 160 wide: thinner than a canonical pixel.
+    thin = np.ones((320, 160))
+    thin[10:310, 20:24] = thin[10:310, 136:140] = thin[158:162, 20:140] = 0.0
+    images = [full, top, narrow, blank, thin]
+    extent = ink_extent([make_tile(t, i, shape) for i, t in enumerate(images)])
+    np.testing.assert_allclose(
+        extent, [[0.9, 0.9], [0.25, 0.9], [0.9, 0.1], [0.0, 0.0], [0.9375, 0.75]]
+    )
+    assert ink_extent([]).shape == (0, 2)
+
+
+def _fused(restorer, images, masks=None):
+    """The restorer's calibrated fusion, before any draw towards the prior."""
+    _, scores = restorer._scores_either_way(restorer._tiles(images), masks)
+    logits = restorer._fusion_features(scores) @ restorer.fusion_weights_
+    return np.exp(_restorer._log_softmax(logits))
+
+
+def _painted(tiles, keep):
+    """Each tile with all its rows from ``keep`` of its height down painted
+    the colour of its top and bottom rows (its plate)."""
+    out = []
+    for tile in tiles:
+        tile = tile.copy()
+        tile[int(keep * len(tile)) :] = np.median(np.r_[tile[0], tile[-1]])
+        out.append(tile)
+    return out
 
 
 def test_a_character_mostly_painted_out_is_read_less_surely(restorer, test_set):
-    """Without masks, a tile whose ink spans less of it than the calibration's
-    tiles did is drawn towards the prior; one that spans as much is not."""
-    assert 0.0 < restorer.ink_extent_limit_ <= 1.0
+    """Without masks, a tile whose ink spans less of its rows or columns than
+    the calibration's tiles did is drawn towards the prior; one that spans as
+    much is not."""
+    limit = restorer.ink_extent_limit_
+    assert limit.shape == (2,)
+    assert np.all((limit > 0.0) & (limit <= 1.0))
     tiles = [np.asarray(t, float) for t in test_set.images[:12]]
-    tiles = [t / 255.0 if t.max() > 1.0 else t for t in tiles]
-
-    def fused(images):
-        _, scores = restorer._scores_either_way(restorer._tiles(images), None)
-        logits = restorer._fusion_features(scores) @ restorer.fusion_weights_
-        return np.exp(_restorer._log_softmax(logits))
-
-    shape = restorer.tile_shape_
-    whole = ink_extent(restorer._tiles(tiles), shape) >= restorer.ink_extent_limit_
+    whole = np.all(ink_extent(restorer._tiles(tiles)) >= limit, axis=1)
     assert whole.any()
     np.testing.assert_allclose(
-        restorer.predict_proba(tiles)[whole], fused(tiles)[whole], rtol=1e-9
+        restorer.predict_proba(tiles)[whole],
+        _fused(restorer, tiles)[whole],
+        rtol=1e-9,
     )
-    painted = []
-    for tile in tiles:
-        tile = tile.copy()
-        background = np.median(np.concatenate([tile[0], tile[-1]]))
-        tile[int(0.15 * len(tile)) :] = background
-        painted.append(tile)
-    extent = ink_extent(restorer._tiles(painted), shape)
-    assert np.all(extent < restorer.ink_extent_limit_)
+    painted = _painted(tiles, 0.15)
+    inked = np.array([not tile.flat for tile in restorer._tiles(painted)])
+    assert inked.sum() >= 6
+    assert np.all(ink_extent(restorer._tiles(painted))[:, 0] < limit[0])
     proba = restorer.predict_proba(painted)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
-    assert np.all(proba.max(axis=1) < fused(painted).max(axis=1))
-    one_row = []
+    fused = _fused(restorer, painted)
+    assert np.all(proba.max(axis=1)[inked] < fused.max(axis=1)[inked])
+    # Three rows of ink left: nearly the prior.
+    rows = []
     for tile in tiles:
-        tile = tile.copy()
-        background = np.median(np.concatenate([tile[0], tile[-1]]))
-        keep = int(np.argmin(tile.min(axis=1)))  # a row with ink
-        tile[np.arange(len(tile)) != keep] = background
-        one_row.append(tile)
-    assert restorer.predict_proba(one_row).max() < 0.15
+        darkest = int(np.argmin(tile.min(axis=1)))  # a row with ink
+        keep = slice(max(darkest - 1, 0), darkest + 2)
+        row = np.full(tile.shape, np.median(np.r_[tile[0], tile[-1]]))
+        row[keep] = tile[keep]
+        rows.append(row)
+    inked_rows = np.array([not tile.flat for tile in restorer._tiles(rows)])
+    assert inked_rows.sum() >= 6
+    assert restorer.predict_proba(rows)[inked_rows].max() < 0.15
     # A restorer saved before the rule reads as fused.
     import copy
 
     old = copy.deepcopy(restorer)
     del old.ink_extent_limit_
-    inked = [not tile.flat for tile in restorer._tiles(painted)]
     np.testing.assert_allclose(
-        old.predict_proba(painted)[inked], fused(painted)[inked], rtol=1e-9
+        old.predict_proba(painted)[inked], fused[inked], rtol=1e-9
     )
 
 
-def test_extent_share_is_one_without_a_limit():
-    extent = np.array([0.0, 0.3, 0.9])
-    np.testing.assert_array_equal(_restorer._extent_share(extent, 0.0), 1.0)
-    np.testing.assert_allclose(_restorer._extent_share(extent, 0.6), [0, 0.5, 1])
+def test_given_masks_leave_the_ink_extent_out(restorer, test_set):
+    painted = _painted([np.asarray(t, float) for t in test_set.images[:6]], 0.15)
+    masks = [np.zeros(t.shape, bool) for t in painted]
+    inked = np.array([not tile.flat for tile in restorer._tiles(painted)])
+    np.testing.assert_allclose(
+        restorer.predict_proba(painted, masks=masks)[inked],
+        _fused(restorer, painted, masks)[inked],
+        rtol=1e-9,
+    )
+
+
+def test_without_calibration_no_extent_is_vouched_for(train, test_set):
+    keep = np.concatenate(
+        [np.flatnonzero(train.target == char)[:4] for char in "08"]
+    )  # too few tiles to hold any out for calibration
+    few = PlateCharacterRestorer(
+        n_augment=0, hidden_layer_sizes=(8,), n_proposals=1, random_state=0
+    ).fit(train.images[keep], train.target[keep])
+    np.testing.assert_array_equal(few.ink_extent_limit_, [0.0, 0.0])
+    painted = _painted([np.asarray(t, float) for t in test_set.images[:4]], 0.2)
+    inked = np.array([not tile.flat for tile in few._tiles(painted)])
+    np.testing.assert_allclose(
+        few.predict_proba(painted)[inked], _fused(few, painted)[inked], rtol=1e-9
+    )
+
+
+def test_extent_share_is_the_least_over_the_axes_with_a_limit():
+    extent = np.array([[0.0, 1.0], [0.3, 0.9], [0.9, 0.2], [0.9, 0.9]])
+    share = _restorer._extent_share
+    np.testing.assert_array_equal(share(extent, np.zeros(2)), 1.0)
+    np.testing.assert_allclose(share(extent, [0.6, 0.0]), [0.0, 0.5, 1.0, 1.0])
+    np.testing.assert_allclose(share(extent, [0.6, 0.4]), [0.0, 0.5, 0.5, 1.0])
 
 
 @pytest.mark.parametrize(

@@ -54,11 +54,13 @@ _DEFAULT_FUSION = np.array([1.0, -100.0, 0.0, 0.0, 0.5])
 # 0.45, the largest 0.54). Beyond it the probabilities are drawn towards the
 # class prior, all the way for a mask over the whole tile (see _mask_share).
 _MASKED_CALIBRATED = 0.45
-# No mask given: the calibration vouches for tiles whose ink spans as much of
-# them as 99% of its own tiles' ink does (clean and found-damage tiles, see
-# ink_extent); a tile whose ink spans less (most of the character painted
-# out) is drawn towards the class prior, all the way for a tile without ink.
-_EXTENT_QUANTILE = 1.0  # percent
+# No mask given: the calibration vouches for tiles whose ink spans as large a
+# share of their rows as 99.5% of its own tiles' ink does, and of their
+# columns likewise (its tiles clean and broken, read without masks; see
+# ink_extent): at most 1% of them span less either way. A tile whose ink spans
+# less (most of the character painted out) is drawn towards the class prior,
+# all the way for a tile without ink.
+_EXTENT_PERCENT = 0.5
 
 
 class Reading(NamedTuple):
@@ -119,13 +121,16 @@ def _mask_share(masked: np.ndarray) -> np.ndarray:
     return np.clip((1.0 - masked) / (1.0 - _MASKED_CALIBRATED), 0.0, 1.0)
 
 
-def _extent_share(extent: np.ndarray, limit: float) -> np.ndarray:
-    """No mask given, tiles whose ink spans ``extent`` (n,) of them (see
-    ``ink_extent``): ``extent / limit`` clipped to [0, 1], with ``limit`` the
-    smallest extent the calibration vouches for (0: no limit)."""
-    if limit <= 0.0:
-        return np.ones(len(extent))
-    return np.clip(np.asarray(extent, dtype=float) / limit, 0.0, 1.0)
+def _extent_share(extent: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """No mask given, tiles whose ink spans the shares ``extent`` (n, 2) of
+    their rows and columns (see ``ink_extent``): the smaller of ``extent /
+    limit`` over the two, clipped to [0, 1], with ``limit`` (2,) the least
+    shares the calibration vouches for (0: no limit on that axis)."""
+    share = np.ones(len(extent))
+    for axis, least in enumerate(np.asarray(limit, dtype=float)):
+        if least > 0.0:
+            share = np.minimum(share, np.clip(extent[:, axis] / least, 0.0, 1.0))
+    return share
 
 
 def _check_masks(masks: Any, tiles: list[Tile]) -> list[np.ndarray] | None:
@@ -733,7 +738,7 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
             )
 
         self.fusion_weights_ = _DEFAULT_FUSION.copy()
-        self.ink_extent_limit_ = 0.0  # set by the calibration, if there is one
+        self.ink_extent_limit_ = np.zeros(2)  # set by the calibration, if any
         # One number of copies for both fits below: the networks the fusion is
         # calibrated with learn as the networks kept do.
         n_copies = _n_copies(self.n_augment, len(tiles))
@@ -774,7 +779,7 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         shape = self._shape()
         seen, clean = self._scores_either_way(tiles, None)
         parts = [clean]
-        extents = [ink_extent(seen, shape)]
+        extents = [ink_extent(seen)]
         with_true_masks = [False]
         for kind in DAMAGE_KINDS:
             for severity in _CALIBRATION_SEVERITIES:
@@ -790,7 +795,7 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
                 ]
                 seen, found = self._scores_either_way(batch, None)
                 parts.append(found)
-                extents.append(ink_extent(seen, shape))
+                extents.append(ink_extent(seen))
                 parts.append(self._scores_either_way(batch, list(masks))[1])
                 with_true_masks += [False, True]
         features = np.concatenate([self._fusion_features(p) for p in parts])
@@ -807,8 +812,8 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         if last is not None:
             weights[4:] = last
         self.fusion_weights_ = weights
-        self.ink_extent_limit_ = float(
-            np.percentile(np.concatenate(extents), _EXTENT_QUANTILE)
+        self.ink_extent_limit_ = np.percentile(
+            np.concatenate(extents), _EXTENT_PERCENT, axis=0
         )
 
     # ------------------------------------------------------------- scoring
@@ -973,8 +978,8 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
             # Ink that spans less of its tile than the calibration's did (a
             # character mostly painted out): the nearer the prior, the less.
             # Restorers saved before this rule have no limit.
-            limit = getattr(self, "ink_extent_limit_", 0.0)
-            share = _extent_share(ink_extent(tiles, self._shape()), limit)
+            limit = getattr(self, "ink_extent_limit_", np.zeros(2))
+            share = _extent_share(ink_extent(tiles), limit)
             proba = _towards_prior(proba, share, self.class_prior_)
         # No evidence at all (a flat tile): the prior.
         proba[[tile.flat for tile in tiles]] = self.class_prior_
