@@ -115,9 +115,10 @@ def ink_extent(tiles: list[Tile]) -> np.ndarray:
     at the tile's own size; 0 for a tile without ink.
 
     A character cut out whole spans most of its tile both ways (on half of
-    the benchmark's real training tiles, the smaller of the two is 0.91 at the
-    median and 0.75 for the 1% least); one mostly painted over spans the part
-    still seen.
+    the benchmark's real training tiles, clean: rows 0.91 at the median and
+    0.81 for the 1% least, columns 1.00 and 0.86); one mostly painted over
+    spans the part still seen. Measured at the tile's own size, strokes
+    thinner than a canonical pixel count too.
     """
     extent = np.zeros((len(tiles), 2))
     for i, tile in enumerate(tiles):
