@@ -222,11 +222,9 @@ def test_a_mask_over_nearly_everything_is_nearly_the_prior(restorer, test_set):
     small = np.zeros(tiles[0].shape, bool)
     small[: int(0.4 * small.shape[0])] = True
     small_masks = [small] * len(tiles)
-    _, scores = restorer._scores_either_way(restorer._tiles(tiles), small_masks)
-    logits = restorer._fusion_features(scores) @ restorer.fusion_weights_
     np.testing.assert_allclose(
         restorer.predict_proba(tiles, masks=small_masks),
-        np.exp(_restorer._log_softmax(logits)),
+        _fused(restorer, tiles, small_masks),
         rtol=1e-9,
     )
 

@@ -977,19 +977,16 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         proba = np.exp(
             _log_softmax(self._fusion_features(scores) @ self.fusion_weights_)
         )
+        # Beyond what the calibration vouches for, the nearer the prior: the
+        # more of a tile its given mask covers, or without masks the less of
+        # it its ink spans (a character mostly painted out). Restorers saved
+        # before the ink's extent was measured have no limit on it.
         if checked is not None:
-            # The more of a tile its mask covers beyond what the fusion was
-            # calibrated on, the nearer the prior: all of it for a mask over
-            # everything.
-            masked = np.asarray([m.mean() for m in checked])
-            proba = _towards_prior(proba, _mask_share(masked), self.class_prior_)
+            share = _mask_share(np.asarray([m.mean() for m in checked]))
         else:
-            # Ink that spans less of its tile than the calibration's did (a
-            # character mostly painted out): the nearer the prior, the less.
-            # Restorers saved before this rule have no limit.
             limit = getattr(self, "ink_extent_limit_", np.zeros(2))
             share = _extent_share(ink_extent(tiles), limit)
-            proba = _towards_prior(proba, share, self.class_prior_)
+        proba = _towards_prior(proba, share, self.class_prior_)
         # No evidence at all (a flat tile): the prior.
         proba[[tile.flat for tile in tiles]] = self.class_prior_
         proba /= proba.sum(axis=1, keepdims=True)
