@@ -262,6 +262,13 @@ def unseen_damage(tile, kind, strength, rng):
     """``tile`` (grey, [0, 1]) under damage of another model than the package's."""
     import cv2
 
+    if tile.ndim != 2 or tile.min() < 0.0 or tile.max() > 1.0:
+        # A tile of 0-255 would be clipped to black and white, silently.
+        msg = (
+            "unseen_damage takes a grey tile in [0, 1] (see as_float); got shape "
+            f"{tile.shape}, values {tile.min()} to {tile.max()}."
+        )
+        raise ValueError(msg)
     h, w = tile.shape
     out = tile.astype(np.float32)
     if kind == "erasing":  # a rectangle of a random grey over `strength` of the tile
