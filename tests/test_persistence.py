@@ -100,6 +100,21 @@ def test_save_overwrites_atomically_and_failure_keeps_the_old_file(
     assert platevision.load(path).image_shape == (8, 8)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX permissions")
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_saved_file_has_the_permissions_of_a_new_file(tmp_path, umask, mode):
+    # Written through mkstemp (owner-only), it must still end up as open() would
+    # make it, so that a model can be shared as any other file.
+    previous = os.umask(umask)
+    try:
+        path = platevision.save(HOGTransformer(image_shape=(16, 16)), tmp_path / "m")
+        (tmp_path / "plain").write_bytes(b"")
+    finally:
+        os.umask(previous)
+    assert path.stat().st_mode & 0o777 == mode
+    assert (tmp_path / "plain").stat().st_mode & 0o777 == mode
+
+
 def test_save_refuses_what_load_would_refuse(tmp_path):
     path = tmp_path / "model.skops"
     path.write_bytes(b"old")

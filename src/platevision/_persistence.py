@@ -145,6 +145,14 @@ def _major(version: str) -> str:
     return version.split(".")[0]
 
 
+def _new_file_mode() -> int:
+    """The permissions ``open`` gives a new file: 0o666 less the umask."""
+    # The umask can only be read by setting it; it is put back at once.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def save(estimator: Any, path: PathLike) -> Path:
     """Save an estimator to a safe model file (no pickle), atomically.
 
@@ -152,7 +160,8 @@ def save(estimator: Any, path: PathLike) -> Path:
     platevision version that wrote it and the estimator's class. It is written to
     a temporary file in the same folder, then renamed over ``path``: an error or a
     crash leaves no partial or temporary file and never damages an existing file
-    at ``path``. Read more in the :ref:`User Guide <cli>`.
+    at ``path``. The file gets the permissions of any new file (those the umask
+    allows). Read more in the :ref:`User Guide <cli>`.
 
     Parameters
     ----------
@@ -243,6 +252,9 @@ def save(estimator: Any, path: PathLike) -> Path:
             stream.write(buffer.getvalue())
             stream.flush()
             os.fsync(stream.fileno())
+        # mkstemp makes the file readable by its owner alone; a model file is
+        # made as any other file is (what the umask allows).
+        os.chmod(temporary, _new_file_mode())
         os.replace(temporary, target)
     except BaseException:
         # Also on KeyboardInterrupt: never leave the temporary file behind.
