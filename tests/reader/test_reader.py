@@ -106,6 +106,16 @@ def test_predict_and_score_agree(reader, plates):
     )
 
 
+@pytest.mark.parametrize(("n_photos", "n_texts"), [(2, 1), (3, 2), (2, 3)])
+def test_score_needs_one_text_per_photo(reader, plates, n_photos, n_texts):
+    # One text must not be broadcast against every photo, and a wrong count
+    # is named before any photo is read.
+    with pytest.raises(
+        ValueError, match=rf"one text per photo \({n_photos}\); got {n_texts}"
+    ):
+        reader.score(plates.images[:n_photos], plates.target[:n_texts])
+
+
 @pytest.mark.parametrize(
     "photo",
     [
@@ -118,12 +128,14 @@ def test_predict_and_score_agree(reader, plates):
 def test_a_photo_without_a_plate_gets_no_reading_and_a_named_warning(
     reader, plates, photo
 ):
-    with pytest.warns(PlateNotFoundWarning, match=r"X\[1\]"):
+    with pytest.warns(PlateNotFoundWarning, match=r"X\[1\]") as warned:
         found = reader.read([plates.images[40], photo])
     assert found[0]
     assert found[1] == []
-    with pytest.warns(PlateNotFoundWarning):
+    with pytest.warns(PlateNotFoundWarning) as warned_too:
         assert reader.predict([photo])[0] == ""
+    # Both point at the caller's line, not at the reader's own code.
+    assert {w.filename for w in [*warned, *warned_too]} == {__file__}
 
 
 def test_rotated_and_colour_photos_are_read_without_a_crash(reader, plates):

@@ -449,8 +449,9 @@ def test_classes_with_a_single_tile_and_alphabets(train):
     model = PlateCharacterRestorer(n_augment=1, random_state=0).fit(single, y_single)
     assert list(model.classes_) == ["A", "B", "C", "Z"]
     assert model.predict(single[-1:])[0] == "Z"
-    with pytest.warns(PlatevisionWarning, match=r"\['D'\] have no training tile"):
+    with pytest.warns(PlatevisionWarning, match=r"\['D'\] have no training tile") as w:
         PlateCharacterRestorer(alphabet="ABCD", n_augment=0).fit(X, y)
+    assert w[0].filename == __file__  # the caller's line, not scikit-learn's
     with pytest.raises(ValueError, match=r"\['C'\] are not in alphabet 'AB'"):
         PlateCharacterRestorer(alphabet="AB", n_augment=0).fit(X, y)
     with pytest.raises(ValueError, match="at least 2 characters"):

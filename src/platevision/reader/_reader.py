@@ -55,6 +55,7 @@ from platevision.utils._sklearn_compat import (
     StrOptions,
     _fit_context,
 )
+from platevision.utils._warnings import warn_user
 
 __all__ = ["PlateReader", "PlateReading"]
 
@@ -1291,10 +1292,9 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         plates = []
         for i, (found, reason) in enumerate(results):
             if not found:
-                warnings.warn(
+                warn_user(
                     f"no plate read in {_describe(i, items[i])}: {reason}.",
                     PlateNotFoundWarning,
-                    stacklevel=2,
                 )
             plates.append(found)
         return plates
@@ -1337,10 +1337,16 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         -------
         score : float
         """
-        truth = np.array(_plain_texts(y), dtype=object)
+        items = as_image_sequence(X)
+        truth = np.array(_plain_texts(_check_texts(y)), dtype=object)
+        if len(truth) != len(items):
+            # Checked before reading: one text would otherwise be broadcast
+            # against every photo.
+            msg = f"y must hold one text per photo ({len(items)}); got {len(truth)}."
+            raise ValueError(msg)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PlateNotFoundWarning)
-            predicted = np.array(_plain_texts(self.predict(X, boxes=boxes)))
+            predicted = np.array(_plain_texts(self.predict(items, boxes=boxes)))
         return float(np.mean(predicted == truth))
 
     def __sklearn_tags__(self) -> Any:

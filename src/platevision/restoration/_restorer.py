@@ -32,6 +32,7 @@ from platevision.utils._added_parameters import AddedParametersMixin
 from platevision.utils._image import as_image_sequence, resize_image
 from platevision.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from platevision.utils._validation import check_int, check_labels
+from platevision.utils._warnings import warn_user
 
 __all__ = ["PlateCharacterRestorer", "Reading"]
 
@@ -715,11 +716,10 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
             if missing:
                 from platevision.exceptions import PlatevisionWarning
 
-                warnings.warn(
+                warn_user(
                     f"alphabet characters {missing} have no training tile or "
                     "template and cannot be read.",
                     PlatevisionWarning,
-                    stacklevel=2,
                 )
         self.classes_ = np.unique(np.asarray(sorted(labels, key=str), dtype=y.dtype))
         y_index = np.searchsorted(self.classes_, y)
