@@ -51,13 +51,32 @@ class FaceNotFoundWarning(PlatevisionWarning):
     The message names the item (its index in ``X`` or its file). At prediction
     the item is predicted as the classifier's ``unknown_label``.
 
+    Parameters
+    ----------
+    message : str
+        What happened, naming the item.
+    index : int, default=None
+        The item's index in the ``X`` it came in (for a program that knows what
+        that item stands for, a file or a camera frame).
+    reason : str, default=None
+        What was done instead, e.g. ``'used whole for training'``.
+
     Examples
     --------
     >>> import warnings
     >>> from platevision.exceptions import FaceNotFoundWarning, PlatevisionWarning
     >>> issubclass(FaceNotFoundWarning, PlatevisionWarning)
     True
+    >>> FaceNotFoundWarning("no face found in X[2]", index=2).index
+    2
     """
+
+    def __init__(
+        self, message: str, index: int | None = None, reason: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.index = index
+        self.reason = reason
 
 
 class PlateNotFoundWarning(PlatevisionWarning):

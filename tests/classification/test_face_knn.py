@@ -238,9 +238,15 @@ def test_no_face_with_detect_predicts_unknown_and_warns(small):
     assert len(caught) == len(X)
     assert all(w.category is FaceNotFoundWarning for w in caught)
     assert "no face found in X[0]; used whole for training" in str(caught[0].message)
+    # Each names its item for a program too, and points at the caller's line
+    # (not at scikit-learn's fit wrapper).
+    assert [w.message.index for w in caught] == list(range(len(X)))
+    assert caught[0].message.reason == "used whole for training"
+    assert {w.filename for w in caught} == {__file__}
     blank = np.full((1, 80, 80), 0.5)
-    with pytest.warns(FaceNotFoundWarning, match=r"X\[0\].*unknown_label"):
+    with pytest.warns(FaceNotFoundWarning, match=r"X\[0\].*unknown_label") as warned:
         assert clf.predict(blank).tolist() == ["unknown"]
+    assert warned[0].filename == __file__
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FaceNotFoundWarning)
         assert clf.distance_to_nearest(blank).tolist() == [np.inf]

@@ -101,6 +101,25 @@ def test_usage_errors_exit_2(argv, capsys):
     assert "usage: platevision" in err
 
 
+def test_json_output_is_strict_json():
+    # A photo without a face has an infinite distance; strict parsers (jq)
+    # refuse Infinity and NaN, so they are written as null.
+    from platevision.cli._common import emit
+
+    stream = io.StringIO()
+    rows = [{"photo": "a.png", "distance": float("inf"), "score": float("nan")}]
+    emit([*rows, {"photo": "b.png", "distance": 0.5, "score": 1.25}], "json", stream)
+
+    def refuse(constant):
+        raise AssertionError(constant)
+
+    parsed = json.loads(stream.getvalue(), parse_constant=refuse)
+    assert parsed == [
+        {"photo": "a.png", "distance": None, "score": None},
+        {"photo": "b.png", "distance": 0.5, "score": 1.25},
+    ]
+
+
 def test_restore_reads_and_writes_restored_tiles(work, tmp_path, capsys):
     out_dir = tmp_path / "out"
     code, out, err = _run(
@@ -264,6 +283,41 @@ def test_faces_train_identify_evaluate(work, tmp_path, capsys, layout):
     assert set(rows) == {"ann", "bob", "eve", "all"}
     assert rows["all"]["images"] == "9"
     assert float(rows["all"]["accuracy"]) == 1.0
+
+
+def test_faces_warnings_name_the_photo_on_one_line_and_quiet_silences_them(
+    work, tmp_path, capsys
+):
+    # The random patterns hold no face: with --detect each photo is used whole,
+    # and the warning names its file (not X[i]) on one line of its own.
+    model = tmp_path / "faces.skops"
+    folder = work["root"] / "faces"
+    code, _, err = _run(["faces", "train", folder, "-o", model, "--detect"], capsys)
+    assert code == 0, err
+    warned = [line for line in err.splitlines() if "warning:" in line]
+    files = sorted(str(p) for p in folder.rglob("*.png"))
+    assert sorted(re.findall(r"no face found in '([^']+)'", err)) == files
+    assert all(
+        line.startswith("platevision faces: warning: no face found in '")
+        and line.endswith("; used whole for training.")
+        for line in warned
+    ), warned
+    assert "X[" not in err
+    assert "Warning" not in err  # no Python warning lines (category, source)
+
+    blank = _png(tmp_path / "blank.png", np.full((60, 60), 0.5))
+    photos = [*work["photos"], blank]
+    code, out, err = _run(
+        ["faces", "identify", model, *photos, "--format", "json"], capsys
+    )
+    assert code == 0, err
+    assert re.findall(r"no face found in '([^']+)'", err) == photos
+    assert json.loads(out)[-1]["distance"] is None  # inf, written as null
+
+    code, _, err = _run(
+        ["faces", "train", folder, "-o", model, "--detect", "-q"], capsys
+    )
+    assert (code, err) == (0, "")
 
 
 def test_demo_writes_a_report(tmp_path, capsys, monkeypatch):

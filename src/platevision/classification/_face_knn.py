@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import warnings
 from numbers import Integral, Real
 from typing import Any
 
@@ -28,6 +27,7 @@ from platevision.utils._sklearn_compat import (
     _fit_context,
 )
 from platevision.utils._validation import check_labels
+from platevision.utils._warnings import warn_user
 
 __all__ = ["FaceKNNClassifier", "detect_faces"]
 
@@ -676,10 +676,12 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
 
     def _warn_not_found(self, found: np.ndarray, items: list[Any], what: str) -> None:
         for i in np.flatnonzero(~found):
-            warnings.warn(
-                f"no face found in {_describe(int(i), items[i])}; {what}.",
+            where = _describe(int(i), items[i])
+            warn_user(
+                FaceNotFoundWarning(
+                    f"no face found in {where}; {what}.", index=int(i), reason=what
+                ),
                 FaceNotFoundWarning,
-                stacklevel=3,
             )
 
     def _transform(self, X: Any, what: str) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from platevision.cli._common import InputError, one_line
+from platevision.cli._common import InputError, one_line, warnings_as_notes
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -89,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # --help and --version exit 0, usage errors 2.
         return exit_.code if isinstance(exit_.code, int) else 2
     try:
-        return int(args.run(args))
+        with warnings_as_notes(args):
+            return int(args.run(args))
     except BrokenPipeError:
         # The reader went away (``platevision ... | head``): stop quietly, and
         # keep Python from complaining again when it flushes stdout at exit.

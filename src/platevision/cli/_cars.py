@@ -117,7 +117,8 @@ def _labels(folder: str, level: str, progress: Any) -> tuple[list[Any], Any]:
     import numpy as np
 
     if level == "make":
-        return read_labelled_folder(folder, progress)
+        images, labels, _ = read_labelled_folder(folder, progress)
+        return images, labels
     from pathlib import Path
 
     from platevision.datasets._base import _read_manifest

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
+import math
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 __all__ = [
@@ -18,11 +21,13 @@ __all__ = [
     "emit",
     "load_model",
     "map_batches",
+    "naming_files",
     "note",
     "one_line",
     "progress_for",
     "read_images",
     "read_labelled_folder",
+    "warnings_as_notes",
 ]
 
 
@@ -60,7 +65,7 @@ def add_common_options(parser: argparse.ArgumentParser, *, n_jobs: bool = True) 
         "-q",
         "--quiet",
         action="store_true",
-        help="no progress bar and no notes on stderr",
+        help="no progress bar, notes or warnings on stderr",
     )
     if n_jobs:
         parser.add_argument(
@@ -78,6 +83,42 @@ def note(args: argparse.Namespace, message: str) -> None:
         sys.stderr.write(f"platevision {args.command}: {message}\n")
 
 
+@contextlib.contextmanager
+def warnings_as_notes(args: argparse.Namespace) -> Iterator[None]:
+    """Warnings raised inside are one line each on stderr, as notes are (none
+    with --quiet), instead of Python's two lines naming library code.
+
+    platevision's own warnings (a photo without a face, a character without a
+    tile) are part of the command's output: each is shown once, whatever the
+    interpreter's warning filters say.
+    """
+    from platevision.exceptions import PlatevisionWarning
+
+    def show(message: Any, category: Any, *_: Any, **__: Any) -> None:
+        note(args, f"warning: {one_line(message)}")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", PlatevisionWarning)
+        warnings.showwarning = show
+        yield
+
+
+@contextlib.contextmanager
+def naming_files(paths: Sequence[str], offset: int = 0) -> Iterator[None]:
+    """Warnings raised inside about an item of X by its index (they carry the
+    index as ``index``, e.g. :class:`~platevision.exceptions.FaceNotFoundWarning`)
+    name the item's file instead: item ``i`` is ``paths[offset + i]``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for record in caught:
+        text = str(record.message)
+        index = getattr(record.message, "index", None)
+        if index is not None and 0 <= offset + index < len(paths):
+            text = text.replace(f"X[{index}]", repr(paths[offset + index]))
+        warnings.warn_explicit(text, record.category, record.filename, record.lineno)
+
+
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
 
 
@@ -93,13 +134,25 @@ def progress_for(args: argparse.Namespace) -> Progress:
     return progress
 
 
+def _json_value(value: Any) -> Any:
+    """``value``, or None where it is a float that is not finite."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def emit(
     rows: Sequence[dict[str, Any]], fmt: str, stream: TextIO | None = None
 ) -> None:
     """Write rows (dicts with the same keys) as a table, JSON or CSV."""
     stream = sys.stdout if stream is None else stream
     if fmt == "json":
-        stream.write(json.dumps(list(rows), indent=2) + "\n")
+        # Strict JSON: a value that is not finite (the distance of a photo
+        # without a face) is null, which every parser reads.
+        finite = [
+            {key: _json_value(value) for key, value in row.items()} for row in rows
+        ]
+        stream.write(json.dumps(finite, indent=2, allow_nan=False) + "\n")
         return
     if not rows:
         return
@@ -163,12 +216,15 @@ def read_images(
     return images
 
 
-def read_labelled_folder(folder: str, progress: Progress) -> tuple[list[Any], Any]:
-    """A labelled folder's images and labels (manifest.csv or sub-folders)."""
+def read_labelled_folder(
+    folder: str, progress: Progress
+) -> tuple[list[Any], Any, list[str]]:
+    """A labelled folder's images, labels and image paths (manifest.csv or
+    sub-folders)."""
     from platevision.datasets._loaders import _read_labelled_folder
 
     paths, labels = _read_labelled_folder(folder)
-    return read_images(paths, progress), labels
+    return read_images(paths, progress), labels, list(paths)
 
 
 def load_model(path: str, expected: type | tuple[type, ...] | None = None) -> Any:
@@ -184,10 +240,20 @@ def map_batches(
     progress: Progress,
     desc: str,
     batch_size: int = 16,
+    paths: Sequence[str] | None = None,
 ) -> list[Any]:
-    """``func`` over batches of items, with a progress bar; results concatenated."""
+    """``func`` over batches of items, with a progress bar; results concatenated.
+
+    With ``paths`` (the items' files), warnings naming an item of a batch by
+    its index name its file (see :func:`naming_files`).
+    """
     starts = range(0, len(items), batch_size)
     results: list[Any] = []
     for start in progress(starts, len(starts), desc):
-        results.extend(func(list(items[start : start + batch_size])))
+        batch = list(items[start : start + batch_size])
+        if paths is None:
+            results.extend(func(batch))
+            continue
+        with naming_files(paths, offset=start):
+            results.extend(func(batch))
     return results

@@ -51,10 +51,14 @@ def run(args: argparse.Namespace) -> int:
     if "n_jobs" in model.get_params():
         model.set_params(n_jobs=args.n_jobs)
     progress = progress_for(args)
-    images, labels = read_labelled_folder(args.folder, progress)
+    images, labels, paths = read_labelled_folder(args.folder, progress)
     predicted = np.asarray(
         map_batches(
-            lambda batch: list(model.predict(batch)), images, progress, "predicting"
+            lambda batch: list(model.predict(batch)),
+            images,
+            progress,
+            "predicting",
+            paths=paths,
         )
     ).astype(str)
     if predicted.ndim == 2:

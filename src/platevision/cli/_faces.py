@@ -12,6 +12,7 @@ from platevision.cli._common import (
     emit,
     load_model,
     map_batches,
+    naming_files,
     note,
     progress_for,
     read_images,
@@ -103,7 +104,7 @@ def run_train(args: argparse.Namespace) -> int:
     from platevision.classification import FaceKNNClassifier
 
     output = check_output_file(args.output)
-    images, labels = read_labelled_folder(args.folder, progress_for(args))
+    images, labels, paths = read_labelled_folder(args.folder, progress_for(args))
     n_people = len(np.unique(labels))
     unknown = "auto" if args.unknown == "auto" and n_people >= 2 else None
     model = FaceKNNClassifier(
@@ -113,7 +114,8 @@ def run_train(args: argparse.Namespace) -> int:
         n_jobs=args.n_jobs,
     )
     note(args, f"fitting on {len(labels)} photos of {n_people} people")
-    model.fit(images, labels)
+    with naming_files(paths):
+        model.fit(images, labels)
     platevision.save(model, output)
     threshold = model.threshold_
     emit(
@@ -146,7 +148,7 @@ def run_identify(args: argparse.Namespace) -> int:
         people, proba, distance, score = model._identify(batch)
         return list(zip(people, proba.max(axis=1), distance, score, strict=True))
 
-    results = map_batches(identify, images, progress, "identifying")
+    results = map_batches(identify, images, progress, "identifying", paths=args.photos)
     rows = [
         {
             "photo": photo,
