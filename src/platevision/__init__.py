@@ -8,16 +8,20 @@ Subpackages
 -----------
 classification
     ``FaceKNNClassifier``: recognises people from face photos and rejects
-    strangers; ``detect_faces``.
+    strangers; ``CarForestClassifier``: a car's make (and model) from a photo;
+    ``detect_faces``.
 datasets
     Loaders for labelled image folders, a checksummed fetcher, synthetic plate
     characters and a damage model.
 features
-    Image feature transformers (HOG, LBP, colour histograms) and a resizer.
+    Image feature transformers (HOG, LBP, colour histograms, Fisher vectors)
+    and a resizer.
 metrics
-    Calibration metrics for predicted probabilities (ECE, multiclass Brier).
+    Calibration of predicted probabilities (ECE, multiclass Brier), character
+    accuracy of plate texts, and box IoU.
 plotting
-    Figures of the restorer's readings (needs matplotlib, ``platevision[plot]``).
+    Figures of the restorer's readings, a face's neighbours and a car model's
+    feature importances (needs matplotlib, ``platevision[plot]``).
 reader
     ``PlateReader``: finds licence plates in photos and reads them, with every
     plausible reading and plate syntax priors.

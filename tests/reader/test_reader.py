@@ -16,7 +16,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
 from platevision.datasets import damage_characters, load_plates, make_plates
-from platevision.exceptions import PlateNotFoundWarning
+from platevision.exceptions import PlateNotFoundWarning, PlatevisionWarning
 from platevision.metrics import box_iou
 from platevision.reader import PlateReader, shape_of
 from platevision.reader._reader import (
@@ -298,6 +298,18 @@ def test_a_box_outside_the_photo_reads_nothing(reader, plates):
 def test_bad_boxes_are_named(reader, plates, boxes, match):
     with pytest.raises(ValueError, match=match):
         reader.read(plates.images[:4], boxes=boxes)
+
+
+def test_patterns_no_training_text_is_of_are_named_in_a_warning(plates):
+    # 'usa' is no region key: as a pattern it reads the plate 'USA' alone, so
+    # the reader would read nothing, and said so only photo by photo.
+    reader = PlateReader("usa", restorer=_quick_restorer(), random_state=0)
+    with pytest.warns(PlatevisionWarning, match=r"none of the 8 training texts") as w:
+        reader.fit(plates.images[:8], plates.target[:8])
+    assert "'usa'" in str(w[0].message)
+    assert "Region keys are br, " in str(w[0].message)
+    assert w[0].filename == __file__
+    assert reader.patterns_ == ("usa",)
 
 
 def test_fit_needs_one_text_per_photo_and_readable_plates(plates):

@@ -15,12 +15,14 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from platevision.exceptions import PlateNotFoundWarning
+from platevision.exceptions import PlateNotFoundWarning, PlatevisionWarning
 from platevision.metrics import box_iou
 from platevision.reader._patterns import (
+    REGION_PATTERNS,
     decode_row,
     learned_patterns,
     parse_patterns,
+    pattern_counts,
     pattern_priors,
     plain_text,
 )
@@ -1017,6 +1019,17 @@ class PlateReader(AddedParametersMixin, BaseEstimator):
         plain = _plain_texts(texts)
         for pattern in parsed:
             _check_separators(pattern, texts, plain)
+        if plain and not pattern_counts(parsed, plain).any():
+            # A mistyped region key ('usa') is a pattern of its own letters: the
+            # reader would read no plate, and say so only photo by photo.
+            sources = ", ".join(repr(p.source) for p in parsed)
+            warn_user(
+                f"patterns: none of the {len(plain)} training texts is of the "
+                f"patterns {sources}, so the reader will read no plate like them. "
+                f"Region keys are {', '.join(sorted(REGION_PATTERNS))}; "
+                "patterns=None learns the patterns from the texts.",
+                PlatevisionWarning,
+            )
         self.patterns_ = tuple(p.source for p in parsed)
         self.pattern_priors_ = pattern_priors(parsed, plain)
 
