@@ -223,6 +223,9 @@ def test_bad_targets(small):
     X, y, _ = _synthetic_faces()
     with pytest.raises(ValueError, match="at least 2 people"):
         FaceKNNClassifier(**small).fit(X, ["a"] * len(X))
+    # The class as the user wrote it, not NumPy's repr of it (np.str_('a')).
+    with pytest.raises(ValueError, match=r"got 1 class: 'a'\.$"):
+        FaceKNNClassifier(**small).fit(X, np.array(["a"] * len(X)))
     with pytest.raises(ValueError, match="one label per image"):
         FaceKNNClassifier(**small).fit(X, y[:-1])
     with pytest.raises(ValueError, match="requires y"):

@@ -136,3 +136,27 @@ def test_bad_input_exits_1_with_one_line_and_writes_nothing(
     assert expected in err
     assert len(err.strip().splitlines()) == 1
     assert not Path(out_model).exists()
+
+
+def test_a_photo_without_a_known_box_leaves_x_y_w_h_empty(folder, tmp_path):
+    from platevision.cli._common import InputError
+    from platevision.cli._plates import _read_plate_folder
+
+    root, texts = folder
+    rows = (root / "manifest.csv").read_text().splitlines()
+    rows[2] = rows[2].split(",")[0] + f",{texts[1]},,,,"  # car1: box not known
+    for row in rows[1:4]:
+        name = row.split(",")[0]
+        (tmp_path / name).write_bytes((root / name).read_bytes())
+    (tmp_path / "manifest.csv").write_text("\n".join(rows[:4]) + "\n")
+    paths, got_texts, boxes = _read_plate_folder(str(tmp_path))
+    assert got_texts == texts[:3]
+    assert boxes[1] is None
+    assert [list(b) for b in (boxes[0], boxes[2])] == [
+        [int(v) for v in rows[k].split(",")[2:]] for k in (1, 3)
+    ]
+    # Part of a box is an error naming the columns and the line.
+    rows[2] = rows[2][:-3] + "5,,,"
+    (tmp_path / "manifest.csv").write_text("\n".join(rows[:4]) + "\n")
+    with pytest.raises(InputError, match=r"line 3: columns x, y, w, h must all be"):
+        _read_plate_folder(str(tmp_path))

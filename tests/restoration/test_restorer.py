@@ -646,6 +646,13 @@ def test_templates_keyed_unlike_the_labels_are_an_error(train):
         PlateCharacterRestorer(templates={5: list(X[:2])}, n_augment=0).fit(X, y)
     with pytest.raises(ValueError, match=r"templates\['B'\] holds no image"):
         PlateCharacterRestorer(templates={"A": list(X[:2]), "B": []}).fit(X, y)
+    # One image, not a list of them; not images at all; a bad image among them.
+    with pytest.raises(TypeError, match=r"templates\['A'\] .* got one image"):
+        PlateCharacterRestorer(templates={"A": X[0]}).fit(X, y)
+    with pytest.raises(TypeError, match=r"templates\['A'\] must .*; got int"):
+        PlateCharacterRestorer(templates={"A": 5}).fit(X, y)
+    with pytest.raises(ValueError, match=r"templates\['A'\]: X\[1\]"):
+        PlateCharacterRestorer(templates={"A": [X[0], np.zeros(5)]}).fit(X, y)
 
 
 def test_template_only_characters_are_never_held_out_for_calibration(monkeypatch):

@@ -37,7 +37,8 @@ TRAIN_EXAMPLES = """\
 
 FOLDER holds a manifest.csv with columns path,plate_text and, where known, the
 plate's box x,y,w,h (pixels, top-left corner), as platevision.datasets.load_plates
-reads; paths are relative to FOLDER."""
+reads; paths are relative to FOLDER. A photo whose box is not known leaves x,y,w,h
+empty, and the reader finds its plate."""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -137,15 +138,19 @@ def _read_plate_folder(folder: str) -> tuple[list[str], list[str], Any]:
             columns,
             int_columns=("x", "y", "w", "h") if boxed else (),
             positive_columns=("w", "h") if boxed else (),
+            optional_columns=("x", "y", "w", "h") if boxed else (),
         )
     except (ValueError, OSError) as err:
         raise InputError(str(err)) from err
     paths = [os.path.join(root, p) for p in table["path"]]
-    boxes = (
-        np.column_stack([np.asarray(table[c], dtype=np.int64) for c in "xywh"])
-        if boxed
-        else None
-    )
+    boxes = None
+    if boxed:
+        # A photo whose box is not known (x,y,w,h left empty) is None: the
+        # reader finds its plate.
+        boxes = [
+            None if x is None else np.array([x, y, w, h], dtype=np.int64)
+            for x, y, w, h in zip(*(table[c] for c in "xywh"), strict=True)
+        ]
     return paths, list(table["plate_text"]), boxes
 
 

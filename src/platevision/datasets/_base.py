@@ -184,6 +184,7 @@ def _read_manifest(
     *,
     int_columns: Sequence[str] = (),
     positive_columns: Sequence[str] = (),
+    optional_columns: Sequence[str] = (),
 ) -> dict[str, list]:
     """Read and check ``folder/manifest.csv``.
 
@@ -198,6 +199,9 @@ def _read_manifest(
         Columns (among ``columns``) whose values must be integers.
     positive_columns : sequence of str, default=()
         Integer columns whose values must be > 0.
+    optional_columns : sequence of str, default=()
+        Columns (among ``columns``) that a row may leave empty, all of them
+        together (a box not known for that image): their values are then None.
 
     Returns
     -------
@@ -257,8 +261,18 @@ def _read_manifest(
                         f"({', '.join(header)}); got {len(row)}: {row!r}."
                     )
                     raise ValueError(msg)
+                given = [n for n in optional_columns if row[index[n]].strip()]
+                if given and len(given) < len(optional_columns):
+                    msg = (
+                        f"{where}: columns {', '.join(optional_columns)} must all "
+                        f"be given or all be empty; got only {', '.join(given)}."
+                    )
+                    raise ValueError(msg)
                 for name in columns:
                     value = row[index[name]]
+                    if name in optional_columns and not given:
+                        table[name].append(None)
+                        continue
                     if value.strip() == "":
                         msg = (
                             f"{where}: column {name!r} must not be empty; got "

@@ -4,6 +4,7 @@ sure it is."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import warnings
 from numbers import Integral
 from typing import Any, ClassVar, NamedTuple
@@ -185,6 +186,27 @@ def _filled(tile: Tile, mask: np.ndarray, shape: tuple[int, int]) -> Tile:
     ink = biharmonic_fill(tile.ink, mask)
     canonical = resize_image(ink, shape).ravel()
     return dataclasses.replace(tile, ink=ink, canonical=canonical)
+
+
+def _template_images(char: Any, images: Any) -> list[Any]:
+    """``templates[char]`` as a list of images: a sequence of them, not one."""
+    one = isinstance(images, str | os.PathLike) or (
+        isinstance(images, np.ndarray) and images.ndim == 2
+    )
+    if one:
+        msg = (
+            f"templates[{char!r}] must be a sequence of images (a list, or an "
+            "(n, M, N) array); got one image: put it in a list."
+        )
+        raise TypeError(msg)
+    try:
+        return list(images)
+    except TypeError:
+        msg = (
+            f"templates[{char!r}] must be a sequence of images; got "
+            f"{type(images).__name__}."
+        )
+        raise TypeError(msg) from None
 
 
 def _minimise_log_loss(
@@ -641,7 +663,10 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
                 f"({type(odd[0]).__name__})."
             )
             raise TypeError(msg)
-        given = {char: list(images) for char, images in self.templates.items()}
+        given = {
+            char: _template_images(char, images)
+            for char, images in self.templates.items()
+        }
         empty = [char for char, images in given.items() if not images]
         if empty:
             msg = (
@@ -649,7 +674,16 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
                 "at least one, or leave it out."
             )
             raise ValueError(msg)
-        return {char: self._tiles(images) for char, images in given.items()}
+        tiles = {}
+        for char, images in given.items():
+            try:
+                tiles[char] = self._tiles(images)
+            except (TypeError, ValueError) as err:
+                # The image checks name X[i]: say whose X it is.
+                kind = TypeError if isinstance(err, TypeError) else ValueError
+                msg = f"templates[{char!r}]: {err}"
+                raise kind(msg) from err
+        return tiles
 
     def _check_fitted_shape(self) -> None:
         """``tile_shape`` must be the shape the restorer was fitted with."""

@@ -29,7 +29,7 @@ def check_labels(
     if at_least_two is not None and len(np.unique(y)) < 2:
         msg = (
             f"{name} needs {at_least_two} (classes) to learn from; got 1 class: "
-            f"{y[0]!r}."
+            f"{np.asarray(y[0]).item()!r}."
         )
         raise ValueError(msg)
     return y
