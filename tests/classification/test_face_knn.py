@@ -223,6 +223,20 @@ def test_bad_targets(small):
     X, y, _ = _synthetic_faces()
     with pytest.raises(ValueError, match="at least 2 people"):
         FaceKNNClassifier(**small).fit(X, ["a"] * len(X))
+    # A person enrolled as unknown_label could not be told from a stranger.
+    labels = ["unknown", "a"] * (len(X) // 2) + ["a"] * (len(X) % 2)
+    with pytest.raises(ValueError, match="y holds unknown_label 'unknown'"):
+        FaceKNNClassifier(**small).fit(X, labels)
+    clf = FaceKNNClassifier(**small).fit(X, y)
+    with pytest.raises(ValueError, match="y holds unknown_label 'unknown'"):
+        clf.partial_fit(X[:1], ["unknown"])
+    FaceKNNClassifier(**small, unknown_label=-1).fit(X, labels)  # fine then
+    # Labels of another kind than those enrolled (NumPy would make 1 '1').
+    kind = "numbers" if np.asarray(y).dtype.kind in "iu" else "strings"
+    other = ["z"] if kind == "numbers" else [1]
+    with pytest.raises(TypeError, match=f"fitted with .{kind}.; got"):
+        clf.partial_fit(X[:1], other)
+    assert len(clf.classes_) == len(np.unique(y))
     # The class as the user wrote it, not NumPy's repr of it (np.str_('a')).
     with pytest.raises(ValueError, match=r"got 1 class: 'a'\.$"):
         FaceKNNClassifier(**small).fit(X, np.array(["a"] * len(X)))

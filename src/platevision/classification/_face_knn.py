@@ -209,6 +209,11 @@ def _chi2_distances(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return np.sqrt(out)
 
 
+def _textual(y: np.ndarray) -> bool:
+    """Are the labels strings (not numbers)?"""
+    return y.dtype.kind in "US" or (len(y) > 0 and isinstance(y[0], str))
+
+
 class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
     """Recognise people from face photos by nearest neighbours, rejecting strangers.
 
@@ -280,6 +285,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         strangers that would still be recognised as someone.
     unknown_label : object, default='unknown'
         The label predicted for rejected faces and for photos without a face.
+        No person may be enrolled under it (``fit`` raises a ``ValueError``).
     detect : bool, default=False
         Crop every photo to its largest face first (:func:`detect_faces`). A
         photo without a face is used whole in ``fit`` and predicted as
@@ -608,6 +614,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             The fitted classifier.
         """
         y = check_labels(self, y, at_least_two="faces of at least 2 people")
+        self._check_people(y)
         self._face_size = self._check_params()
         faces, found, items = self._prepare(X)
         if len(y) != len(faces):
@@ -661,6 +668,15 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         if not hasattr(self, "classes_"):
             return self.fit(X, y)
         y = check_labels(self, y)
+        self._check_people(y)
+        if _textual(y) != _textual(self._fit_y):
+            # NumPy would make 1 the string '1' (or fail the other way round).
+            msg = (
+                "y must hold labels of the kind the classifier was fitted with "
+                f"({'strings' if _textual(self._fit_y) else 'numbers'}); got "
+                f"{np.asarray(y[0]).item()!r}."
+            )
+            raise TypeError(msg)
         faces, found, items = self._prepare(X)
         if len(y) != len(faces):
             msg = f"y must hold one label per image ({len(faces)}); got {len(y)}."
@@ -671,6 +687,17 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.unique(self._fit_y)
         self._build_index()
         return self
+
+    def _check_people(self, y: np.ndarray) -> None:
+        """No person may be enrolled as ``unknown_label``: a face predicted as
+        it could be theirs or a stranger's."""
+        if any(label == self.unknown_label for label in np.unique(y)):
+            msg = (
+                f"y holds unknown_label {self.unknown_label!r}, the label predicted "
+                "for a face that is rejected or not found; enrol that person under "
+                "another label, or set unknown_label to one no person has."
+            )
+            raise ValueError(msg)
 
     # ------------------------------------------------------------ predict
 
