@@ -203,6 +203,8 @@ def test_flat_and_odd_images(small):
         ({"features": "sift"}, ValueError, "'features' parameter"),
         ({"features": 3}, ValueError, "'features' parameter"),
         ({"face_size": (4, 4)}, ValueError, "'face_size' parameter"),
+        # HOG's 2 x 2 cells of 8 pixels: the error names face_size, not HOG's.
+        ({"features": "hog", "face_size": (8, 8)}, ValueError, "'face_size'.*16"),
         ({"illumination": "retinex"}, ValueError, "'illumination' parameter"),
         ({"n_neighbors": 0}, ValueError, "'n_neighbors' parameter"),
         ({"weights": "rank"}, ValueError, "'weights' parameter"),

@@ -241,7 +241,7 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
     face_size : tuple of (int, int), default=(56, 46)
         Rows and columns every face is resized to (half the ORL photo size:
         the most accurate of the sizes measured on ORL, and 4 times faster to
-        describe than the full size).
+        describe than the full size). At least 8 each, 16 with HOG features.
     illumination : {'both', 'tan_triggs'} or None, default='both'
         ``'tan_triggs'``: gamma correction (0.2), difference of Gaussians
         (sigmas 1 and 2) and contrast equalisation, after Tan and Triggs; it
@@ -426,7 +426,9 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
 
     def _check_params(self) -> tuple[int, int]:
         name = type(self).__name__
-        _check_pair(self.face_size, "face_size", name, minimum=8)
+        # HOG needs a block of 2 x 2 cells of 8 pixels.
+        hog = isinstance(self.features, str) and self.features in ("hog", "both")
+        _check_pair(self.face_size, "face_size", name, minimum=16 if hog else 8)
         if not isinstance(self.features, str) and not hasattr(
             self.features, "transform"
         ):
