@@ -1,6 +1,6 @@
 """CarForestClassifier on the Stanford Cars make subset, against its peers.
 
-Run by hand: ``python benchmarks/cars.py``. Needs
+Run by hand: ``python benchmarks/cars.py [--quick] [--no-save]``. Needs
 ``<PLATEVISION_DATA or ../shared/data>/cars/stanford_cars_make`` (1,367 photos,
 10 makes, 110 models). Stratified 5-fold cross-validation on the makes, seed 0,
 the same folds for every method and level. Prints, and writes to
@@ -22,6 +22,7 @@ Methods:
 * ``majority``: the most frequent class.
 """
 
+import argparse
 import os
 import sys
 import time
@@ -153,7 +154,23 @@ def format_row(row):
     return f"{name:<26} {acc:8.3f} {f1:8.3f} {top:8.3f} {fit_ms:10.1f} {pred_ms:10.1f}"
 
 
-def main():
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="leave out the linear peer and the flat model-level runs",
+    )
+    parser.add_argument(
+        "--no-save",
+        action="store_true",
+        help="print only; do not write benchmarks/results/cars.txt",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     bunch = load_cars(level="model", data_home=DATA)
     step = int(os.environ.get("CARS_STEP", "1"))  # > 1: a quick smoke run
     t = time.perf_counter()
@@ -181,7 +198,7 @@ def main():
         f"reading + resizing once: {1e3 * read_s / len(X):.1f} ms/photo",
     ]
     rows_make, rows_model = [], []
-    save = "--no-save" not in sys.argv and step == 1
+    save = not args.no_save and step == 1
 
     def report():
         text = "\n".join(out)
@@ -200,7 +217,7 @@ def main():
 
     # Cheapest first; --quick leaves out the linear peer and the flat
     # model-level runs (each costs as much as the forest itself).
-    quick = "--quick" in sys.argv
+    quick = args.quick
     plan = [
         (rows_make, "majority", Majority, makes, 3),
         (rows_model, "majority", Majority, models, 5),

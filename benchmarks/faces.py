@@ -38,6 +38,7 @@ weights='distance')``, and for the open set a face is unknown when its nearest
 training encoding is farther than 0.6.
 """
 
+import argparse
 import json
 import math
 import os
@@ -93,8 +94,8 @@ def header_lines():
     return ["FaceKNNClassifier benchmark (benchmarks/faces.py)", *lines]
 
 
-def save(header):
-    if "--no-save" not in sys.argv:
+def save(header, enabled):
+    if enabled:
         text = "\n".join([*header, *say.lines]).rstrip() + "\n"
         RESULTS.write_text(text, encoding="utf-8")
 
@@ -614,8 +615,18 @@ def load_average():
     return ", ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
-def main():
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--no-save", action="store_true", help=f"print only; do not write {RESULTS}"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
     from threadpoolctl import threadpool_limits
+
+    args = parse_args(argv)
 
     started = time.perf_counter()
     header = header_lines()
@@ -640,7 +651,7 @@ def main():
                 f"{int(codes['found'].sum())} of {len(X)} {key} photos "
                 "(the others: whole photo as box)"
             )
-    save(header)
+    save(header, not args.no_save)
     for section in (
         lambda: closed_set(X, y, peers),
         lambda: closed_set(X, y, peers, relit=True),
@@ -648,12 +659,12 @@ def main():
         lambda: speed(X, y, peers),
     ):
         section()
-        save(header)
+        save(header, not args.no_save)
     say(
         f"\nrun time: {(time.perf_counter() - started) / 60:.1f} min; load average "
         f"at the end: {load_average()}"
     )
-    save(header)
+    save(header, not args.no_save)
 
 
 if __name__ == "__main__":

@@ -77,4 +77,8 @@ def main():
 
 
 if __name__ == "__main__":
+    import argparse
+
+    # No options: --help says what the script does instead of running it.
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()
