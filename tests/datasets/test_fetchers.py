@@ -248,6 +248,15 @@ def test_download_if_missing_false_raises(tmp_path, server, remote):
     assert len(plates.images) == 2
 
 
+def test_a_url_requests_refuses_is_not_called_a_checksum_mismatch(tmp_path):
+    # requests' URL errors are ValueErrors too: they were reported as a
+    # checksum mismatch with "got sha256 unknown".
+    with pytest.raises(OSError, match=r"could not download .* Invalid URL") as err:
+        fetch_openalpr(data_home=tmp_path, base_url="http:///nohost/", n_retries=0)
+    assert "checksum" not in str(err.value)
+    assert not any(tmp_path.rglob("*.jpg"))
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
@@ -259,7 +268,10 @@ def test_download_if_missing_false_raises(tmp_path, server, remote):
         ({"delay": "1"}, TypeError, r"delay must be a number of seconds >= 0"),
         ({"download_if_missing": 0}, TypeError, r"download_if_missing must be a bool"),
         ({"return_X_y": None}, TypeError, r"return_X_y must be a bool"),
-        ({"base_url": "mirror/us/"}, ValueError, r"base_url must be a URL"),
+        ({"base_url": "mirror/us/"}, ValueError, r"base_url must be an http:// or"),
+        # Fetched over HTTP(S) only; these were reported as checksum mismatches.
+        ({"base_url": "ftp://127.0.0.1/us/"}, ValueError, r"must be an http://"),
+        ({"base_url": "file:///srv/us/"}, ValueError, r"must be an http://"),
         ({"base_url": 3}, TypeError, r"base_url must be None or a URL string"),
     ],
 )

@@ -45,3 +45,29 @@ def test_a_narrow_photo_gets_narrower_characters():
     x, _, w, _ = plates.boxes.T
     assert np.all(x >= 2)
     assert np.all(x + w <= 318)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        # 15 characters 4 pixels wide cannot fit 64 columns: it failed inside
+        # NumPy ("could not broadcast").
+        ({"pattern": "D" * 15, "image_shape": (64, 64)}, ValueError, "does not fit"),
+        # 12 fitted only with the last character cut by the plate's edge.
+        ({"pattern": "D" * 12, "image_shape": (64, 64)}, ValueError, "needs 65"),
+        ({"pattern": "LL\u00e9"}, ValueError, r"pattern must hold printable ASCII"),
+        ({"image_shape": 240}, TypeError, r"image_shape must be a pair of ints"),
+        ({"image_shape": (63, 320)}, ValueError, r"each >= 64; got \(63, 320\)"),
+        ({"return_X_y": "no"}, TypeError, r"return_X_y must be a bool"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        make_plates(2, random_state=0, **kwargs)
+
+
+def test_numpy_ints_and_the_longest_pattern_that_fits():
+    plates = make_plates(2, image_shape=(np.int64(64), 64), pattern="D" * 11)
+    assert plates.images.shape == (2, 64, 64)
+    x, _, w, _ = plates.boxes.T
+    assert np.all(x + w <= 62)

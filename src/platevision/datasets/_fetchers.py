@@ -186,10 +186,13 @@ def _check_arguments(
     if base_url is not None and not isinstance(base_url, str):
         msg = f"base_url must be None or a URL string; got {type(base_url).__name__}."
         raise TypeError(msg)
-    if isinstance(base_url, str) and "://" not in base_url:
+    if isinstance(base_url, str) and not base_url.lower().startswith(
+        ("http://", "https://")
+    ):
+        # The files are fetched over HTTP(S) (checksummed as they arrive).
         msg = (
-            "base_url must be a URL such as 'https://mirror.example/endtoend/us/'; "
-            f"got {base_url!r}."
+            "base_url must be an http:// or https:// URL such as "
+            f"'https://mirror.example/endtoend/us/'; got {base_url!r}."
         )
         raise ValueError(msg)
 
@@ -294,18 +297,8 @@ def _download(
                 try:
                     pup.fetch(name, downloader=downloader)
                     break
-                except ValueError as err:  # pooch: the sha256 does not match
-                    expected = registry[name].removeprefix("sha256:")
-                    received = downloader.received.get(url, "unknown")
-                    msg = (
-                        f"checksum mismatch for {name!r} downloaded from {url}: "
-                        f"expected sha256 {expected}, got sha256 {received}. The "
-                        f"file was not kept in {str(folder)!r}. The server may hold "
-                        "a different or damaged copy; try again or use another "
-                        "base_url."
-                    )
-                    raise OSError(msg) from err
                 except requests.RequestException as err:
+                    # Before ValueError: requests' URL errors are both.
                     if attempt == n_retries or not _is_transient(err):
                         msg = (
                             f"could not download {name!r} from {url} after "
@@ -322,6 +315,17 @@ def _download(
                         n_retries - attempt,
                     )
                     time.sleep(delay)
+                except ValueError as err:  # pooch: the sha256 does not match
+                    expected = registry[name].removeprefix("sha256:")
+                    received = downloader.received.get(url, "unknown")
+                    msg = (
+                        f"checksum mismatch for {name!r} downloaded from {url}: "
+                        f"expected sha256 {expected}, got sha256 {received}. The "
+                        f"file was not kept in {str(folder)!r}. The server may hold "
+                        "a different or damaged copy; try again or use another "
+                        "base_url."
+                    )
+                    raise OSError(msg) from err
             logger.debug("Downloaded %s", name)
 
 

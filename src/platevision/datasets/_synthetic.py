@@ -68,31 +68,35 @@ def _check_alphabet(alphabet: Any) -> str:
     return alphabet
 
 
-def _check_image_shape(image_shape: Any) -> tuple[int, int]:
+def _check_image_shape(image_shape: Any, minimum: int = 8) -> tuple[int, int]:
+    expected = f"image_shape must be a pair of ints (rows, columns), each >= {minimum}"
     try:
         items = tuple(image_shape)
     except TypeError:
         items = None
     if items is None or len(items) != 2:
-        msg = (
-            "image_shape must be a pair of ints (rows, columns), each >= 8; got "
-            f"{image_shape!r}."
-        )
+        msg = f"{expected}; got {image_shape!r}."
         raise (TypeError if items is None else ValueError)(msg)
     for value in items:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
             msg = (
-                "image_shape must be a pair of ints (rows, columns), each >= 8; got "
-                f"{image_shape!r}, which holds {type(value).__name__} {value!r}."
+                f"{expected}; got {image_shape!r}, which holds "
+                f"{type(value).__name__} {value!r}."
             )
             raise TypeError(msg)
-        if value < 8:
-            msg = (
-                "image_shape must be a pair of ints (rows, columns), each >= 8; got "
-                f"{image_shape!r}."
-            )
+        if value < minimum:
+            msg = f"{expected}; got {image_shape!r}."
             raise ValueError(msg)
     return int(items[0]), int(items[1])
+
+
+def _check_return_X_y(return_X_y: Any) -> None:
+    if not isinstance(return_X_y, (bool, np.bool_)):
+        msg = (
+            "return_X_y must be a bool; got "
+            f"{type(return_X_y).__name__} {return_X_y!r}."
+        )
+        raise TypeError(msg)
 
 
 @functools.lru_cache(maxsize=1)
@@ -377,12 +381,7 @@ def make_plate_characters(
     n_per_class = check_int(n_per_class, "n_per_class", 1)
     alphabet = _check_alphabet(alphabet)
     shape = _check_image_shape(image_shape)
-    if not isinstance(return_X_y, (bool, np.bool_)):
-        msg = (
-            "return_X_y must be a bool; got "
-            f"{type(return_X_y).__name__} {return_X_y!r}."
-        )
-        raise TypeError(msg)
+    _check_return_X_y(return_X_y)
     rng = check_random_state(random_state)
 
     n_rows, n_cols = shape

@@ -7,7 +7,11 @@ import string
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-from platevision.datasets._synthetic import make_plate_characters
+from platevision.datasets._synthetic import (
+    _check_image_shape,
+    _check_return_X_y,
+    make_plate_characters,
+)
 from platevision.utils._validation import check_int
 
 __all__ = ["make_plates"]
@@ -85,14 +89,27 @@ def make_plates(
     if not isinstance(pattern, str) or not any(c.isalnum() for c in pattern):
         msg = f"pattern must be a str with a letter or digit; got {pattern!r}."
         raise ValueError(msg)
-    shape = tuple(image_shape)
-    if len(shape) != 2 or any(not isinstance(v, int) or v < 64 for v in shape):
+    odd = sorted({c for c in pattern if not 32 <= ord(c) <= 126})
+    if odd:
         msg = (
-            f"image_shape must be two ints (rows, columns) >= 64; got {image_shape!r}."
+            "pattern must hold printable ASCII characters only (the characters "
+            f"are drawn from make_plate_characters' font); got {pattern!r}, which "
+            f"holds {odd!r}."
+        )
+        raise ValueError(msg)
+    n_rows, n_cols = _check_image_shape(image_shape, minimum=64)
+    _check_return_X_y(return_X_y)
+    # The narrowest plate: characters 4 pixels wide (separators 2) with gaps of
+    # 1, and margins of 1.
+    narrowest = sum(4 if c.isalnum() else 2 for c in pattern) + len(pattern) + 1
+    if narrowest > n_cols - 4:
+        msg = (
+            f"pattern {pattern!r} ({len(pattern)} characters) does not fit in a "
+            f"photo {n_cols} pixels wide (image_shape {image_shape!r}): even with "
+            f"characters 4 pixels high its plate needs {narrowest + 4}."
         )
         raise ValueError(msg)
     rng = check_random_state(random_state)
-    n_rows, n_cols = shape
     texts = [_text(pattern, rng) for _ in range(n_samples)]
     alphabet = "".join(sorted({c for c in "".join(texts) if c.isalnum()}))
     pool_images, pool_target = make_plate_characters(
