@@ -9,8 +9,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from sklearn.exceptions import NotFittedError  # noqa: E402
 
-from platevision.classification import CarForestClassifier  # noqa: E402
+from platevision.classification import (  # noqa: E402
+    CarForestClassifier,
+    FaceKNNClassifier,
+)
 from platevision.features import (  # noqa: E402
     FisherVectorTransformer,
     HOGTransformer,
@@ -81,3 +85,10 @@ def test_plot_and_errors():
     ).fit(X, y)
     with pytest.raises(ValueError, match="got LBPTransformer"):
         importance_map(other)
+    # Not a forest, and not an Axes: errors that name the argument.
+    with pytest.raises(TypeError, match="classifier must be a fitted CarForest"):
+        importance_map(FaceKNNClassifier())
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None"):
+        plot_feature_importances(clf, ax="foo")
+    with pytest.raises(NotFittedError):
+        importance_map(CarForestClassifier())

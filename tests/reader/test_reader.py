@@ -293,10 +293,12 @@ def test_a_box_outside_the_photo_reads_nothing(reader, plates):
         (np.zeros((3, 4)), r"one box per image \(4\)"),
         ([None, (1, 2, 3), None, None], r"boxes\[1\] must be None or"),
         ([None, None, (1, 2, 0, 5), None], r"boxes\[2\]"),
+        ([None, ("a", 10, 5, 10), None, None], r"boxes\[1\] must be None or"),
+        (5, r"boxes must be None or hold one box .* got int 5"),
     ],
 )
 def test_bad_boxes_are_named(reader, plates, boxes, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises((TypeError, ValueError), match=match):
         reader.read(plates.images[:4], boxes=boxes)
 
 

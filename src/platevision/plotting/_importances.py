@@ -30,6 +30,8 @@ def importance_map(classifier: Any) -> np.ndarray:
 
     Raises
     ------
+    TypeError
+        ``classifier`` has no feature importances (not a forest).
     ValueError
         The features have no known place in the image.
 
@@ -58,7 +60,18 @@ def importance_map(classifier: Any) -> np.ndarray:
     from platevision.features import FisherVectorTransformer, HOGTransformer
 
     features = getattr(classifier, "features_", None)
-    importances = np.asarray(classifier.feature_importances_)
+    try:
+        importances = np.asarray(classifier.feature_importances_)
+    except AttributeError as err:
+        from sklearn.exceptions import NotFittedError
+
+        if isinstance(err, NotFittedError):
+            raise
+        msg = (
+            "classifier must be a fitted CarForestClassifier (with features_ and "
+            f"feature_importances_); got {type(classifier).__name__}."
+        )
+        raise TypeError(msg) from None
     if isinstance(features, FisherVectorTransformer) and features.spatial:
         rows, cols = (int(v) for v in features.image_shape)
         n_gaussians, n_dims = features.gmm_means_.shape
@@ -148,6 +161,9 @@ def plot_feature_importances(
     heat = importance_map(classifier)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 6 * heat.shape[0] / heat.shape[1] + 0.5))
+    elif not hasattr(ax, "imshow"):
+        msg = f"ax must be a matplotlib Axes or None; got {type(ax).__name__} {ax!r}."
+        raise TypeError(msg)
     if image is not None:
         photo = resize_image(check_image(image, mode="rgb"), heat.shape)
         ax.imshow(photo)

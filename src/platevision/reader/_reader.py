@@ -149,7 +149,14 @@ class PlateReading(NamedTuple):
 def _check_boxes(boxes: Any, n_images: int) -> list[np.ndarray | None] | None:
     if boxes is None:
         return None
-    boxes = list(boxes)
+    try:
+        boxes = list(boxes)
+    except TypeError:
+        msg = (
+            "boxes must be None or hold one box (x, y, width, height) or None per "
+            f"image; got {type(boxes).__name__} {boxes!r}."
+        )
+        raise TypeError(msg) from None
     if len(boxes) != n_images:
         msg = f"boxes must hold one box per image ({n_images}); got {len(boxes)}."
         raise ValueError(msg)
@@ -158,7 +165,10 @@ def _check_boxes(boxes: Any, n_images: int) -> list[np.ndarray | None] | None:
         if box is None:
             checked.append(None)
             continue
-        array = np.asarray(box, dtype=float)
+        try:
+            array = np.asarray(box, dtype=float)
+        except (TypeError, ValueError):
+            array = np.full(1, np.nan)  # not numbers: refused below, by name
         if (
             array.shape != (4,)
             or not np.all(np.isfinite(array))
