@@ -307,8 +307,9 @@ def load_plates(
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
-        With ``images``, ``target`` (ndarray of str, the plate text, upper-case
-        without spaces), ``boxes`` (int64 ndarray of shape (n_samples, 4): x, y,
+        With ``images``, ``target`` (ndarray of str, the plate text as the
+        manifest writes it: upper case without spaces in the OpenALPR sets),
+        ``boxes`` (int64 ndarray of shape (n_samples, 4): x, y,
         width, height of the plate in pixels, x and y of its top-left corner),
         ``filenames`` and ``DESCR``.
     (images, target) : tuple
