@@ -26,7 +26,7 @@ from platevision.utils._sklearn_compat import (
     StrOptions,
     _fit_context,
 )
-from platevision.utils._validation import check_labels
+from platevision.utils._validation import check_labels, is_textual
 from platevision.utils._warnings import warn_user
 
 __all__ = ["FaceKNNClassifier", "detect_faces"]
@@ -207,11 +207,6 @@ def _chi2_distances(A: np.ndarray, B: np.ndarray) -> np.ndarray:
             np.divide(diff, total, out=np.zeros_like(diff), where=total > 0), axis=2
         )
     return np.sqrt(out)
-
-
-def _textual(y: np.ndarray) -> bool:
-    """Are the labels strings (not numbers)?"""
-    return y.dtype.kind in "US" or (len(y) > 0 and isinstance(y[0], str))
 
 
 class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
@@ -671,11 +666,11 @@ class FaceKNNClassifier(ClassifierMixin, BaseEstimator):
             return self.fit(X, y)
         y = check_labels(self, y)
         self._check_people(y)
-        if _textual(y) != _textual(self._fit_y):
+        if is_textual(y) != is_textual(self._fit_y):
             # NumPy would make 1 the string '1' (or fail the other way round).
             msg = (
                 "y must hold labels of the kind the classifier was fitted with "
-                f"({'strings' if _textual(self._fit_y) else 'numbers'}); got "
+                f"({'strings' if is_textual(self._fit_y) else 'numbers'}); got "
                 f"{np.asarray(y[0]).item()!r}."
             )
             raise TypeError(msg)

@@ -57,16 +57,16 @@ def importance_map(classifier: Any) -> np.ndarray:
     >>> bool(heat[:, :16].sum() > heat[:, 48:].sum())
     True
     """
+    from sklearn.exceptions import NotFittedError
+
     from platevision.features import FisherVectorTransformer, HOGTransformer
 
     features = getattr(classifier, "features_", None)
     try:
         importances = np.asarray(classifier.feature_importances_)
-    except AttributeError as err:
-        from sklearn.exceptions import NotFittedError
-
-        if isinstance(err, NotFittedError):
-            raise
+    except NotFittedError:
+        raise  # an AttributeError too, but the right message already
+    except AttributeError:
         msg = (
             "classifier must be a fitted CarForestClassifier (with features_ and "
             f"feature_importances_); got {type(classifier).__name__}."

@@ -32,7 +32,7 @@ from platevision.restoration._tiles import (
 from platevision.utils._added_parameters import AddedParametersMixin
 from platevision.utils._image import as_image_sequence, resize_image
 from platevision.utils._sklearn_compat import Interval, StrOptions, _fit_context
-from platevision.utils._validation import check_int, check_labels
+from platevision.utils._validation import check_int, check_labels, is_textual
 from platevision.utils._warnings import warn_user
 
 __all__ = ["PlateCharacterRestorer", "Reading"]
@@ -654,7 +654,7 @@ class PlateCharacterRestorer(AddedParametersMixin, ClassifierMixin, BaseEstimato
         (keys of their kind, at least one image each); empty without them."""
         if self.templates is None:
             return {}
-        textual = y.dtype.kind in "US" or isinstance(y[0], str)
+        textual = is_textual(y)
         odd = [char for char in self.templates if isinstance(char, str) != textual]
         if odd:
             msg = (

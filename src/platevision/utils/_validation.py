@@ -35,6 +35,11 @@ def check_labels(
     return y
 
 
+def is_textual(y: np.ndarray) -> bool:
+    """Are the labels ``y`` (a checked 1-D array) strings rather than numbers?"""
+    return y.dtype.kind in "US" or (len(y) > 0 and isinstance(y[0], str))
+
+
 def check_int(value: Any, name: str, minimum: int) -> int:
     """``value`` as an int, if it is one (not a bool) and at least ``minimum``.
 
